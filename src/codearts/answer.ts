@@ -1,0 +1,107 @@
+// What an HTTP answer from the API means for the wait: a body to read, a fault worth retrying, or an
+// error no retry can fix. Pure, so every rule here is tested without a server.
+import type { HttpResponse } from './transport.js'
+
+export type Answer =
+  | { kind: 'ok'; body: unknown }
+  | { kind: 'transient'; reason: string; retryAfterMs?: number }
+  | { kind: 'fatal'; reason: string }
+
+export interface ApiError {
+  code: string | null
+  message: string | null
+}
+
+// Credentials the gateway refused. Retrying these only counts towards its five-failure lock-out.
+const AUTH_CODES = new Set(['APIGW.0301', 'APIGW.0303', 'APIGW.0307', 'DEV.00000001'])
+
+const MAX_QUOTED = 300
+
+/** One line of server text, short enough for a log line or annotation. */
+export function quote(value: string): string {
+  const line = value.replace(/\s+/g, ' ').trim()
+  return line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}…` : line
+}
+
+function field(value: unknown): string | null {
+  return typeof value === 'string' && value.trim() !== '' ? value : null
+}
+
+/** The API's error, from either documented shape, or null when the body carries none. */
+export function apiError(body: unknown): ApiError | null {
+  if (typeof body !== 'object' || body === null) return null
+  const flat = body as Record<string, unknown>
+  const nested = flat.error
+  if (typeof nested === 'object' && nested !== null) {
+    const e = nested as Record<string, unknown>
+    const found = { code: field(e.code), message: field(e.message) }
+    if (found.code ?? found.message) return found
+  }
+  const found = { code: field(flat.error_code), message: field(flat.error_msg) }
+  return (found.code ?? found.message) ? found : null
+}
+
+function describe(error: ApiError | null): string {
+  if (!error) return ''
+  const parts = [error.code, error.message && quote(error.message)].filter(Boolean)
+  return parts.length ? ` (${parts.join(': ')})` : ''
+}
+
+/** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
+export function retryAfterMs(
+  value: string | string[] | undefined,
+  nowMs: number
+): number | undefined {
+  const text = Array.isArray(value) ? value[0] : value
+  if (!text) return undefined
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Number(text) * 1000
+  const date = Date.parse(text)
+  return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
+}
+
+function parseJson(text: string): { json: unknown } | undefined {
+  try {
+    return { json: JSON.parse(text) as unknown }
+  } catch {
+    return undefined
+  }
+}
+
+const FATAL_ADVICE: Record<number, string> = {
+  400: 'the API rejected the request: check pipeline-id and build-id',
+  401: 'the token is expired or invalid: IAM tokens live 24 hours, so issue a new one',
+  403: 'access denied: the token’s user needs permission to view this pipeline',
+  404: 'not found: check pipeline-id, build-id and the region or endpoint'
+}
+
+export function readAnswer(response: HttpResponse, nowMs: number): Answer {
+  const { status } = response
+  const parsed = parseJson(response.body)
+  const error = parsed ? apiError(parsed.json) : null
+  const detail = describe(error)
+
+  if (status >= 300 && status < 400) {
+    const target = response.headers.location ?? 'an unnamed location'
+    return {
+      kind: 'fatal',
+      reason: `HTTP ${status} redirect to ${quote(String(target))}; redirects are not followed, so credentials stay with the configured endpoint: check the endpoint input`
+    }
+  }
+  if (error?.code && AUTH_CODES.has(error.code)) {
+    return { kind: 'fatal', reason: `HTTP ${status}: ${FATAL_ADVICE[401]}${detail}` }
+  }
+  if (status >= 200 && status < 300) {
+    if (!parsed) return { kind: 'transient', reason: `HTTP ${status} with a body that is not JSON` }
+    if (error) return { kind: 'transient', reason: `HTTP ${status} carrying an API error${detail}` }
+    return { kind: 'ok', body: parsed.json }
+  }
+  if (status === 429 || status === 408 || status >= 500) {
+    return {
+      kind: 'transient',
+      reason: `HTTP ${status}${detail}`,
+      retryAfterMs: retryAfterMs(response.headers['retry-after'], nowMs)
+    }
+  }
+  const advice = FATAL_ADVICE[status] ?? 'the API refused the request'
+  return { kind: 'fatal', reason: `HTTP ${status}: ${advice}${detail}` }
+}

@@ -1,0 +1,89 @@
+// HTTP for the API client: one request, bounded in time and size, never following a redirect.
+// @actions/http-client supplies the agent so that https_proxy/no_proxy work as in every other action;
+// the request itself is made here because its client cannot abort a request that hangs mid-body.
+import * as http from 'node:http'
+import * as https from 'node:https'
+import { HttpClient } from '@actions/http-client'
+
+export interface HttpRequest {
+  method: 'GET' | 'POST'
+  url: string
+  headers: Record<string, string>
+  body?: string
+  timeoutMs: number
+}
+
+export interface HttpResponse {
+  status: number
+  headers: http.IncomingHttpHeaders
+  body: string
+}
+
+export interface Transport {
+  request(req: HttpRequest): Promise<HttpResponse>
+  close(): void
+}
+
+/** No answer at all: the connection failed, timed out, or sent more than the size cap. */
+export class TransportError extends Error {
+  override name = 'TransportError'
+}
+
+export const MAX_BODY_BYTES = 8 * 1024 * 1024
+
+export function createTransport(userAgent: string): Transport {
+  const client = new HttpClient(userAgent, [], { keepAlive: true })
+  return {
+    request: req => send(client.getAgent(req.url), req),
+    close: () => client.dispose()
+  }
+}
+
+function send(agent: http.Agent, req: HttpRequest): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    const url = new URL(req.url)
+    const headers: Record<string, string> = { ...req.headers }
+    if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body))
+    const request = (url.protocol === 'https:' ? https : http).request(url, {
+      method: req.method,
+      headers,
+      agent
+    })
+    // One deadline for connect, headers and body alike, so a slow drip cannot outlive it.
+    const timer = setTimeout(() => {
+      request.destroy(new TransportError(`no complete answer within ${req.timeoutMs} ms`))
+    }, req.timeoutMs)
+    const fail = (error: Error): void => {
+      clearTimeout(timer)
+      reject(error instanceof TransportError ? error : new TransportError(describe(error)))
+    }
+    request.on('error', fail)
+    request.on('response', response => {
+      const chunks: Buffer[] = []
+      let size = 0
+      response.on('data', (chunk: Buffer) => {
+        size += chunk.length
+        if (size > MAX_BODY_BYTES) {
+          request.destroy(new TransportError(`answer larger than ${MAX_BODY_BYTES} bytes`))
+          return
+        }
+        chunks.push(chunk)
+      })
+      response.on('error', fail)
+      response.on('aborted', () => fail(new TransportError('connection closed mid-answer')))
+      response.on('end', () => {
+        clearTimeout(timer)
+        resolve({
+          status: response.statusCode ?? 0,
+          headers: response.headers,
+          body: Buffer.concat(chunks).toString('utf8')
+        })
+      })
+    })
+    request.end(req.body)
+  })
+}
+
+function describe(error: Error & { code?: string }): string {
+  return error.code ? `${error.code}: ${error.message}` : error.message
+}

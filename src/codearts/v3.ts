@@ -1,0 +1,80 @@
+// Lenient reading of `GET /v3/pipelines/{id}/status`: any field may be null, missing or of the wrong
+// type, and none of that may throw. What cannot be read becomes null.
+import type { Run, Stage, Task } from '../model.js'
+
+type Json = Record<string, unknown>
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+export function text(value: unknown): string | null {
+  if (typeof value === 'string') return value === '' ? null : value
+  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
+  return null
+}
+
+function seconds(value: unknown): number | null {
+  const t = text(value)
+  if (t === null || !/^\s*\d+(\.\d+)?\s*$/.test(t)) return null
+  return Number(t)
+}
+
+/** `2020-09-01 17:13:18` (zone unstated, so compared only with another time of the same run). */
+function timeMs(value: string | null): number | null {
+  const m = value && /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/.exec(value)
+  if (!m) return null
+  const [, y, mo, d, h, mi, s] = m.map(Number) as number[]
+  return Date.UTC(y!, mo! - 1, d!, h!, mi!, s!)
+}
+
+function duration(item: Json): number | null {
+  const given = seconds(item.elapsed_time)
+  if (given !== null) return given
+  const start = timeMs(text(item.start_time))
+  const end = timeMs(text(item.end_time))
+  return start !== null && end !== null && end >= start ? (end - start) / 1000 : null
+}
+
+function toTask(item: Json, index: number): Task {
+  return {
+    id: text(item.id) ?? `#${index}`,
+    name: text(item.name) ?? text(item.id) ?? `#${index + 1}`,
+    status: text(item.status),
+    outcome: text(item.outcome),
+    durationSeconds: duration(item),
+    errorCode: text(item.error_code),
+    errorMessage: text(item.error_msg)
+  }
+}
+
+function list(value: unknown): Json[] {
+  return Array.isArray(value) ? value.filter(isObject) : []
+}
+
+/** A Run from a v3 status body, or null when the body is not an object at all. */
+export function parseV3Status(body: unknown): Run | null {
+  if (!isObject(body)) return null
+  const status = text(body.status)
+  return {
+    pipelineId: text(body.pipeline_id),
+    pipelineName: text(body.pipeline_name),
+    runId: text(body.build_id),
+    status,
+    outcome: text(body.outcome),
+    completed: status === 'completed',
+    executor: text(body.executor),
+    startTime: text(body.start_time),
+    endTime: text(body.end_time),
+    durationSeconds: duration(body),
+    detailUrl: text(body.detail_url),
+    parameters: list(body.parameters).flatMap(p => {
+      const name = text(p.name)
+      return name === null ? [] : [{ name, value: text(p.value) ?? '' }]
+    }),
+    stages: list(body.states).map((item, i): Stage => ({
+      ...toTask(item, i),
+      tasks: list(item.children).map(toTask)
+    }))
+  }
+}

@@ -1,0 +1,62 @@
+// Where the CodeArts Pipeline API lives: derived from the region, or named outright by the user.
+
+const CLOUDPIPELINE_EXT = [
+  'cn-north-1',
+  'cn-north-4',
+  'cn-east-2',
+  'cn-east-3',
+  'cn-south-1',
+  'cn-south-2',
+  'cn-southwest-2',
+  'cn-northeast-1',
+  'ap-southeast-3',
+  'sa-brazil-1',
+  'la-north-2'
+]
+const PIPELINE_EXTERNAL = ['tr-west-1', 'la-south-2']
+const PIPELINE = ['af-north-1', 'me-east-1', 'af-south-1']
+const EU_CLOUD: Record<string, string> = {
+  'eu-west-101': 'https://pipeline-external.eu-west-101.myhuaweicloud.eu'
+}
+
+export const KNOWN_REGIONS = [
+  ...CLOUDPIPELINE_EXT,
+  ...PIPELINE_EXTERNAL,
+  ...PIPELINE,
+  ...Object.keys(EU_CLOUD)
+]
+
+/** The API base URL of a region, or undefined for a region without a known endpoint. */
+export function regionEndpoint(region: string): string | undefined {
+  if (CLOUDPIPELINE_EXT.includes(region))
+    return `https://cloudpipeline-ext.${region}.myhuaweicloud.com`
+  if (PIPELINE_EXTERNAL.includes(region))
+    return `https://pipeline-external.${region}.myhuaweicloud.com`
+  if (PIPELINE.includes(region)) return `https://pipeline.${region}.myhuaweicloud.com`
+  return EU_CLOUD[region]
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
+  if (host === 'localhost' || host === '::1') return true
+  return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
+}
+
+/**
+ * A user-given base URL, normalised without a trailing slash; or an error text saying what is wrong.
+ * Plain http is allowed only on loopback: anywhere else it would send the credentials in clear.
+ */
+export function parseEndpoint(text: string): { url: string } | { error: string } {
+  let url: URL
+  try {
+    url = new URL(text)
+  } catch {
+    return { error: 'is not a URL' }
+  }
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+    return { error: 'must use https (http is accepted only for 127.0.0.0/8, ::1 and localhost)' }
+  }
+  if (url.username || url.password) return { error: 'must not carry a user name or password' }
+  if (url.search || url.hash) return { error: 'must not have a query string or fragment' }
+  return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` }
+}

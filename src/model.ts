@@ -1,0 +1,38 @@
+// One internal picture of a pipeline run, whatever API generation it came from.
+
+export interface Task {
+  id: string
+  name: string
+  /** The API's own status text, e.g. `running`; null when the API gave none. */
+  status: string | null
+  /** `success`, `error`, `aborted` or another API text; null until completed. */
+  outcome: string | null
+  durationSeconds: number | null
+  errorCode: string | null
+  errorMessage: string | null
+}
+
+export interface Stage extends Task {
+  tasks: Task[]
+}
+
+export interface Run {
+  pipelineId: string | null
+  pipelineName: string | null
+  /** Null when the pipeline has never run. */
+  runId: string | null
+  status: string | null
+  outcome: string | null
+  /** True once the run's status says it will not change any more. */
+  completed: boolean
+  executor: string | null
+  startTime: string | null
+  endTime: string | null
+  durationSeconds: number | null
+  detailUrl: string | null
+  parameters: { name: string; value: string }[]
+  stages: Stage[]
+}
+
+/** Statuses the v3 API documents for a run still under way. */
+export const V3_PENDING_STATUSES = ['waiting', 'running', 'verifying', 'suspending']
