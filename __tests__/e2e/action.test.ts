@@ -1,0 +1,357 @@
+// End to end: the bundled dist/index.js as a child process against the fake CodeArts server.
+import {
+  scriptedRun,
+  startFakeCodeArts,
+  v3Status,
+  type FakeCodeArts,
+  type Script
+} from '../support/fake-codearts.js'
+import { runAction, type ActionRun } from '../support/run-action.js'
+
+const TOKEN = 'tok-9f8e7d6c5b4a-SECRET'
+
+let server: FakeCodeArts | undefined
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+async function serve(script: Script): Promise<FakeCodeArts> {
+  server = await startFakeCodeArts(script)
+  return server
+}
+
+function inputs(extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    'pipeline-id': 'pipe-1',
+    endpoint: server?.url ?? 'http://127.0.0.1:9',
+    token: TOKEN,
+    'poll-interval': '0.1',
+    timeout: '20',
+    ...extra
+  }
+}
+
+/** The token may appear only in the runner's own ::add-mask:: command, nowhere else. */
+function expectNoSecret(run: ActionRun): void {
+  const stdout = run.stdout
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+  for (const text of [stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]) {
+    expect(text).not.toContain(TOKEN)
+  }
+}
+
+/** Annotation lines of one kind (`error`, `warning`) in the log. */
+function annotations(run: ActionRun, kind: string): string[] {
+  return run.stdout.split('\n').filter(line => line.startsWith(`::${kind}`))
+}
+
+describe('outcomes', () => {
+  it('succeeds, sets every output and writes the summary for a run that succeeds', async () => {
+    const fake = await serve(scriptedRun('b-100', 3, 'success'))
+    const run = await runAction(inputs())
+    expect(run.code).toBe(0)
+    expect(run.outputs).toMatchObject({
+      conclusion: 'success',
+      status: 'completed',
+      outcome: 'success',
+      'build-id': 'b-100',
+      'pipeline-name': 'web-release',
+      'detail-url': 'https://devcloud.example.com/pipeline/detail/pipe-1/b-100',
+      'elapsed-time': '180'
+    })
+    const stages = JSON.parse(run.outputs.stages ?? '[]') as { name: string; tasks: unknown[] }[]
+    expect(stages.map(s => s.name)).toEqual(['Build', 'Test', 'Deploy'])
+    expect(stages[0]?.tasks).toHaveLength(1)
+    expect(run.summary).toContain('succeeded')
+    expect(run.summary).toContain('web-release')
+    expect(run.summary).toContain('Deploy task')
+    expect(annotations(run, 'error')).toEqual([])
+    // The first poll asks for the latest run; every later one for the run it saw.
+    expect(fake.requests[0]?.query.get('build_id')).toBeNull()
+    expect(fake.requests.slice(1).every(r => r.query.get('build_id') === 'b-100')).toBe(true)
+    expect(fake.requests.every(r => r.headers['x-auth-token'] === TOKEN)).toBe(true)
+    expectNoSecret(run)
+  })
+
+  it('logs a line per change, not per poll', async () => {
+    // Ten identical polls of the same state, then the end.
+    const [first, second, , end] = scriptedRun('b-1', 3, 'success')
+    await serve([first!, ...Array(10).fill(second), end!])
+    const run = await runAction(inputs())
+    expect(run.code).toBe(0)
+    const buildLines = run.stdout.split('\n').filter(l => l.startsWith('  Stage "Build"'))
+    expect(buildLines).toEqual(['  Stage "Build": running', '  Stage "Build": completed (success)'])
+    expect(run.stdout.split('\n').filter(l => l.startsWith('Run b-1:'))).toHaveLength(2)
+  })
+
+  it('fails naming the failed stage, task and error message', async () => {
+    await serve(scriptedRun('b-2', 1, 'error'))
+    const run = await runAction(inputs())
+    expect(run.code).toBe(1)
+    expect(run.outputs.conclusion).toBe('failure')
+    expect(run.outputs.outcome).toBe('error')
+    const [error, ...more] = annotations(run, 'error')
+    expect(more).toEqual([])
+    expect(error).toContain('web-release')
+    expect(error).toContain('Test task')
+    expect(error).toContain('unit tests failed: 3 of 120')
+    expect(run.summary).toContain('failed')
+    expect(run.summary).toContain('unit tests failed: 3 of 120')
+    expectNoSecret(run)
+  })
+
+  it('reports an aborted run as cancelled and fails', async () => {
+    await serve(scriptedRun('b-3', 1, 'aborted'))
+    const run = await runAction(inputs())
+    expect(run.code).toBe(1)
+    expect(run.outputs.conclusion).toBe('cancelled')
+    expect(run.outputs.outcome).toBe('aborted')
+    expect(annotations(run, 'error')[0]).toContain('aborted')
+    expect(run.summary).toContain('cancelled')
+  })
+
+  it('never passes a completed run whose outcome is missing or unknown', async () => {
+    await serve([{ json: v3Status({ buildId: 'b-4', status: 'completed', outcome: null }) }])
+    const run = await runAction(inputs())
+    expect(run.code).toBe(1)
+    expect(run.outputs.conclusion).toBe('failure')
+  })
+
+  it('waits for the given build-id and asks for it by id', async () => {
+    const fake = await serve(scriptedRun('b-given', 1, 'success'))
+    const run = await runAction(inputs({ 'build-id': 'b-given' }))
+    expect(run.code).toBe(0)
+    expect(fake.requests.every(r => r.query.get('build_id') === 'b-given')).toBe(true)
+  })
+
+  it('sticks to the run it saw first when a newer run starts meanwhile', async () => {
+    let polls = 0
+    await serve(request => {
+      polls += 1
+      const asked = request.query.get('build_id')
+      if (asked === 'b-old') {
+        return polls < 4
+          ? { json: v3Status({ buildId: 'b-old', status: 'running' }) }
+          : { json: v3Status({ buildId: 'b-old', status: 'completed', outcome: 'error' }) }
+      }
+      // "Latest run": the old one at first, then a newer, successful one.
+      return polls === 1
+        ? { json: v3Status({ buildId: 'b-old', status: 'running' }) }
+        : { json: v3Status({ buildId: 'b-new', status: 'completed', outcome: 'success' }) }
+    })
+    const run = await runAction(inputs())
+    expect(run.code).toBe(1)
+    expect(run.outputs['build-id']).toBe('b-old')
+    expect(run.outputs.conclusion).toBe('failure')
+  })
+
+  it('does not take an answer about another run as its own', async () => {
+    await serve([
+      { json: v3Status({ buildId: 'b-other', status: 'completed', outcome: 'success' }) }
+    ])
+    const run = await runAction(inputs({ 'build-id': 'b-mine', timeout: '1' }))
+    expect(run.code).toBe(1)
+    expect(run.outputs.conclusion).toBe('timed_out')
+    expect(annotations(run, 'warning').some(w => w.includes('b-other'))).toBe(true)
+  })
+})
+
+describe('time limits', () => {
+  it('times out with the last status seen, close to the timeout', async () => {
+    await serve([
+      {
+        json: v3Status({
+          buildId: 'b-5',
+          status: 'running',
+          stages: [{ name: 'Deploy', status: 'running' }]
+        })
+      }
+    ])
+    const run = await runAction(inputs({ timeout: '1.5', 'poll-interval': '0.2' }))
+    expect(run.code).toBe(1)
+    expect(run.outputs.conclusion).toBe('timed_out')
+    expect(run.outputs.status).toBe('running')
+    const [error] = annotations(run, 'error')
+    expect(error).toContain('Timed out after 1.5s')
+    expect(error).toContain('last status running')
+    expect(error).toContain('Deploy')
+    expect(run.summary).toContain('timed out')
+    expect(run.durationMs).toBeLessThan(1500 + 1500)
+  })
+
+  it('ends within about a second of the timeout even when a request hangs', async () => {
+    const fake = await serve([{ fault: 'hang' }])
+    const run = await runAction(inputs({ timeout: '1.5', 'poll-interval': '0.5' }))
+    expect(run.outputs.conclusion).toBe('timed_out')
+    expect(run.code).toBe(1)
+    expect(fake.requests.length).toBeGreaterThanOrEqual(1)
+    expect(run.durationMs).toBeLessThan(1500 + 1500)
+  })
+
+  it('gives up on a hung request and retries', async () => {
+    const fake = await serve([{ fault: 'hang' }, ...scriptedRun('b-6', 1, 'success')])
+    const run = await runAction(inputs({ timeout: '15' }))
+    expect(run.code).toBe(0)
+    expect(fake.requests.length).toBeGreaterThanOrEqual(3)
+    expect(annotations(run, 'warning')[0]).toContain('no complete answer')
+  })
+})
+
+describe('transient faults', () => {
+  it('retries 429 (honouring Retry-After), 5xx, resets, garbage and truncation, then succeeds', async () => {
+    const fake = await serve([
+      { status: 429, headers: { 'Retry-After': '1' }, json: { error_code: 'APIGW.0308' } },
+      {
+        status: 503,
+        body: '<html>Service Unavailable</html>',
+        headers: { 'Content-Type': 'text/html' }
+      },
+      { status: 502 },
+      { fault: 'reset' },
+      { body: 'not json{' },
+      { fault: 'truncate', json: v3Status({ buildId: 'b-7', status: 'running' }) },
+      { json: { error: { code: 'DEVPIPE.500', message: 'internal' } } },
+      ...scriptedRun('b-7', 1, 'success')
+    ])
+    const run = await runAction(inputs({ timeout: '30', 'poll-interval': '0.05' }))
+    expect(run.code).toBe(0)
+    expect(run.outputs.conclusion).toBe('success')
+    const warnings = annotations(run, 'warning')
+    expect(warnings.length).toBe(7)
+    expect(warnings[0]).toContain('HTTP 429')
+    expect(warnings[0]).toContain('APIGW.0308')
+    expect(warnings[6]).toContain('DEVPIPE.500')
+    const gap = (fake.requests[1]?.atMs ?? 0) - (fake.requests[0]?.atMs ?? 0)
+    expect(gap).toBeGreaterThanOrEqual(950)
+    expectNoSecret(run)
+  })
+})
+
+describe('fatal errors', () => {
+  it('stops at once on 401 quoting the API error, without retrying', async () => {
+    const fake = await serve([
+      {
+        status: 401,
+        json: { error_code: 'APIGW.0307', error_msg: 'The token must be updated.' }
+      }
+    ])
+    const run = await runAction(inputs())
+    expect(run.code).toBe(1)
+    expect(fake.requests).toHaveLength(1)
+    expect(run.outputs.conclusion).toBe('error')
+    const [error] = annotations(run, 'error')
+    expect(error).toContain('token is expired or invalid')
+    expect(error).toContain('APIGW.0307')
+    expect(error).toContain('The token must be updated.')
+    expectNoSecret(run)
+  })
+
+  it('stops at once on 404 saying what to check', async () => {
+    const fake = await serve([
+      { status: 404, json: { error: { code: 'DEVPIPE.00011104', message: 'pipeline not found' } } }
+    ])
+    const run = await runAction(inputs())
+    expect(run.code).toBe(1)
+    expect(fake.requests).toHaveLength(1)
+    expect(annotations(run, 'error')[0]).toContain('check pipeline-id')
+  })
+
+  it('does not follow a redirect, naming its target', async () => {
+    const fake = await serve([
+      { status: 302, headers: { Location: 'https://elsewhere.example/x' } }
+    ])
+    const run = await runAction(inputs())
+    expect(run.code).toBe(1)
+    expect(fake.requests).toHaveLength(1)
+    expect(annotations(run, 'error')[0]).toContain('https://elsewhere.example/x')
+  })
+
+  it('keeps a token the server echoes back out of logs, outputs and summary', async () => {
+    await serve([
+      {
+        json: v3Status({
+          buildId: `b-${TOKEN}`.slice(0, 40),
+          status: 'completed',
+          outcome: 'error',
+          name: `name ${TOKEN}`,
+          stages: [
+            { name: 'Build', status: 'completed', outcome: 'error', errorMsg: `bad ${TOKEN}` }
+          ]
+        })
+      }
+    ])
+    const run = await runAction(inputs())
+    expect(run.code).toBe(1)
+    expect(run.summary).toContain('***')
+    expectNoSecret(run)
+  })
+})
+
+describe('inputs', () => {
+  it.each([
+    [{ 'pipeline-id': 'has space' }, 'pipeline-id'],
+    [{ 'pipeline-id': '' }, 'pipeline-id'],
+    [{ token: '' }, 'token'],
+    [{ timeout: 'forever' }, 'timeout'],
+    [{ 'poll-interval': '0' }, 'poll-interval'],
+    [{ summary: 'yes' }, 'summary'],
+    [{ 'build-id': 'a/b' }, 'build-id'],
+    [{ endpoint: 'http://example.com' }, 'endpoint'],
+    [{ endpoint: '', region: 'xx-nowhere-9' }, 'region'],
+    [{ endpoint: '', region: '' }, 'region']
+  ])('rejects %j before any request, naming %s', async (bad, name) => {
+    const fake = await serve([{ json: v3Status({ buildId: 'b', status: 'running' }) }])
+    const run = await runAction(inputs(bad as Record<string, string>))
+    expect(run.code).toBe(1)
+    expect(fake.requests).toHaveLength(0)
+    expect(run.outputs.conclusion).toBe('error')
+    const [error] = annotations(run, 'error')
+    expect(error).toContain(`Input "${name}"`)
+    expectNoSecret(run)
+  })
+
+  it('takes the region from HUAWEI_CLOUD_REGION and rejects an unknown one', async () => {
+    const run = await runAction(inputs({ endpoint: '' }), {
+      env: { HUAWEI_CLOUD_REGION: 'zz-moon-1' }
+    })
+    expect(run.code).toBe(1)
+    expect(annotations(run, 'error')[0]).toContain('zz-moon-1')
+  })
+
+  it('writes no summary when summary is false', async () => {
+    await serve(scriptedRun('b-8', 1, 'success'))
+    const run = await runAction(inputs({ summary: 'false' }))
+    expect(run.code).toBe(0)
+    expect(run.summary).toBe('')
+  })
+
+  it('escapes server text in the summary', async () => {
+    await serve([
+      {
+        json: v3Status({
+          buildId: 'b-9',
+          status: 'completed',
+          outcome: 'error',
+          name: '<img src=x onerror=alert(1)>',
+          stages: [
+            {
+              name: 'a | b',
+              status: 'completed',
+              outcome: 'error',
+              errorMsg: '<script>alert(1)</script>\n\n# heading'
+            }
+          ]
+        })
+      }
+    ])
+    const run = await runAction(inputs())
+    expect(run.code).toBe(1)
+    expect(run.summary).not.toMatch(/<img|<script/)
+    expect(run.summary).toContain('&lt;script&gt;')
+    expect(run.summary).toContain('a &#124; b')
+    expect(run.summary).not.toMatch(/\n\s*\n/)
+  })
+})
