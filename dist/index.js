@@ -41294,7 +41294,7 @@ const rawInputs = object({
         .refine(v => v !== '', { message: 'is required: an IAM token' })
         .refine(
     // A header value cannot carry control characters; the value itself is never echoed.
-    v => !/[\s\u0000-\u001f\u007f]/.test(v), { message: 'must not contain spaces, line breaks or control characters' }),
+    v => !/[\s\p{Cc}]/u.test(v), { message: 'must not contain spaces, line breaks or control characters' }),
     'build-id': id(false),
     timeout: input_helper_duration(),
     'poll-interval': input_helper_duration(),
@@ -41634,7 +41634,7 @@ function escapeHtml(value) {
         .replace(/'/g, '&#39;')
         .replace(/\|/g, '&#124;')
         .replace(/\r?\n/g, '<br>')
-        .replace(/[\u0000-\u001f\u007f]/g, ' ');
+        .replace(/\p{Cc}/gu, ' ');
 }
 function cell(value) {
     return `<td>${value ? escapeHtml(value) : ''}</td>`;

@@ -75,7 +75,7 @@ const rawInputs = z
       .refine(v => v !== '', { message: 'is required: an IAM token' })
       .refine(
         // A header value cannot carry control characters; the value itself is never echoed.
-        v => !/[\s\u0000-\u001f\u007f]/.test(v),
+        v => !/[\s\p{Cc}]/u.test(v),
         { message: 'must not contain spaces, line breaks or control characters' }
       ),
     'build-id': id(false),

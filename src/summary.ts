@@ -36,7 +36,7 @@ export function escapeHtml(value: string): string {
     .replace(/'/g, '&#39;')
     .replace(/\|/g, '&#124;')
     .replace(/\r?\n/g, '<br>')
-    .replace(/[\u0000-\u001f\u007f]/g, ' ')
+    .replace(/\p{Cc}/gu, ' ')
 }
 
 function cell(value: string | null | undefined): string {

@@ -22,6 +22,8 @@ export interface RunOptions {
   /** Called once the process has started, e.g. to send it a signal later. */
   onSpawn?: (pid: number) => void
   killAfterMs?: number
+  /** Also print each line of the action's stdout as it arrives, rewritten (or dropped when undefined). */
+  echo?: (line: string) => string | undefined
 }
 
 /** GITHUB_OUTPUT's `name<<DELIMITER ... DELIMITER` records. */
@@ -64,8 +66,21 @@ export async function runAction(
   if (child.pid !== undefined) options.onSpawn?.(child.pid)
   let stdout = ''
   let stderr = ''
-  child.stdout.on('data', (c: Buffer) => (stdout += c.toString()))
-  child.stderr.on('data', (c: Buffer) => (stderr += c.toString()))
+  let pending = ''
+  child.stdout.on('data', (c: Buffer) => {
+    stdout += c.toString()
+    if (!options.echo) return
+    const lines = (pending + c.toString()).split('\n')
+    pending = lines.pop() ?? ''
+    for (const line of lines) {
+      const shown = options.echo(line)
+      if (shown !== undefined) console.log(shown)
+    }
+  })
+  child.stderr.on('data', (c: Buffer) => {
+    stderr += c.toString()
+    if (options.echo) process.stderr.write(c)
+  })
   const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 60_000)
   const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>(done =>
     child.on('close', (c, s) => done([c, s]))
