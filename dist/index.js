@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8022);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2219);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -28383,7 +28383,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 8022:
+/***/ 2219:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31339,6 +31339,14 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/codearts/auth.ts
+// How a request proves who sends it. One function per credential kind, so the client stays the same
+// whichever the user has.
+/** An IAM token, sent as is. */
+function tokenAuth(token) {
+    return () => ({ 'X-Auth-Token': token });
+}
+
 ;// CONCATENATED MODULE: ./src/codearts/answer.ts
 // Credentials the gateway refused. Retrying these only counts towards its five-failure lock-out.
 const AUTH_CODES = new Set(['APIGW.0301', 'APIGW.0303', 'APIGW.0307', 'DEV.00000001']);
@@ -31379,6 +31387,9 @@ function retryAfterMs(value, nowMs) {
         return undefined;
     if (/^\s*\d+(\.\d+)?\s*$/.test(text))
         return Number(text) * 1000;
+    // Only an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`): Date.parse reads much junk as some date.
+    if (!/^\s*[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT\s*$/.test(text))
+        return undefined;
     const date = Date.parse(text);
     return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs);
 }
@@ -31448,7 +31459,7 @@ class CodeArtsClient {
                 headers: {
                     Accept: 'application/json',
                     'Content-Type': 'application/json;charset=UTF-8',
-                    'X-Auth-Token': this.options.token
+                    ...this.options.auth({ method: 'GET', url })
                 },
                 timeoutMs
             });
@@ -31533,6 +31544,13 @@ function transport_describe(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/codearts/v3.ts
+/** Statuses the v3 API documents for a run still under way. */
+const IN_PROGRESS = ['waiting', 'running', 'verifying', 'suspending'];
+function phase(status) {
+    if (status === 'completed')
+        return 'completed';
+    return status === null || IN_PROGRESS.includes(status) ? 'in-progress' : 'undocumented';
+}
 function isObject(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -31590,7 +31608,7 @@ function parseV3Status(body) {
         runId: v3_text(body.build_id),
         status,
         outcome: v3_text(body.outcome),
-        completed: status === 'completed',
+        phase: phase(status),
         executor: v3_text(body.executor),
         startTime: v3_text(body.start_time),
         endTime: v3_text(body.end_time),
@@ -41198,14 +41216,14 @@ const CLOUDPIPELINE_EXT = [
 ];
 const PIPELINE_EXTERNAL = ['tr-west-1', 'la-south-2'];
 const PIPELINE = ['af-north-1', 'me-east-1', 'af-south-1'];
-const EU_CLOUD = {
-    'eu-west-101': 'https://pipeline-external.eu-west-101.myhuaweicloud.eu'
-};
+const EU_CLOUD = new Map([
+    ['eu-west-101', 'https://pipeline-external.eu-west-101.myhuaweicloud.eu']
+]);
 const KNOWN_REGIONS = [
     ...CLOUDPIPELINE_EXT,
     ...PIPELINE_EXTERNAL,
     ...PIPELINE,
-    ...Object.keys(EU_CLOUD)
+    ...EU_CLOUD.keys()
 ];
 /** The API base URL of a region, or undefined for a region without a known endpoint. */
 function regionEndpoint(region) {
@@ -41215,7 +41233,7 @@ function regionEndpoint(region) {
         return `https://pipeline-external.${region}.myhuaweicloud.com`;
     if (PIPELINE.includes(region))
         return `https://pipeline.${region}.myhuaweicloud.com`;
-    return EU_CLOUD[region];
+    return EU_CLOUD.get(region);
 }
 function isLoopback(hostname) {
     const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -41286,84 +41304,96 @@ const bool = schemas_enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
     message: 'accepts true or false'
 })
     .transform(v => v.toLowerCase() === 'true');
-const rawInputs = object({
-    'pipeline-id': id(true),
-    region: schemas_string(),
-    endpoint: schemas_string(),
-    token: schemas_string()
-        .refine(v => v !== '', { message: 'is required: an IAM token' })
-        .refine(
-    // A header value cannot carry control characters; the value itself is never echoed.
-    v => !/[\s\p{Cc}]/u.test(v), { message: 'must not contain spaces, line breaks or control characters' }),
-    'build-id': id(false),
-    timeout: input_helper_duration(),
-    'poll-interval': input_helper_duration(),
-    summary: bool
-})
-    .transform((raw, ctx) => {
-    let endpoint;
-    if (raw.endpoint !== '') {
-        const parsed = parseEndpoint(raw.endpoint);
-        if ('error' in parsed)
-            ctx.addIssue({ code: 'custom', path: ['endpoint'], message: parsed.error });
-        else
-            endpoint = parsed.url;
-    }
-    if (raw.region !== '' && !REGION_PATTERN.test(raw.region)) {
-        ctx.addIssue({
-            code: 'custom',
-            path: ['region'],
-            message: 'accepts a region name such as ap-southeast-3 or cn-north-4'
-        });
-    }
-    else if (endpoint === undefined && raw.endpoint === '') {
-        endpoint = raw.region === '' ? undefined : regionEndpoint(raw.region);
-        if (endpoint === undefined) {
-            ctx.addIssue({
-                code: 'custom',
-                path: ['region'],
-                message: raw.region === ''
-                    ? 'is required (or the HUAWEI_CLOUD_REGION environment variable, or the endpoint input)'
-                    : `has no known CodeArts endpoint; set the endpoint input, or use one of ${KNOWN_REGIONS.join(', ')}`
-            });
+const endpointInput = schemas_string().transform((text, ctx) => {
+    if (text === '')
+        return undefined;
+    const parsed = parseEndpoint(text);
+    if ('url' in parsed)
+        return parsed.url;
+    ctx.addIssue({ code: 'custom', message: parsed.error });
+    return NEVER;
+});
+/** The region, and the endpoint it implies unless the user names one (then any well-formed name will do). */
+function regionInput(endpointGiven) {
+    return schemas_string().transform((region, ctx) => {
+        const problem = (message) => {
+            ctx.addIssue({ code: 'custom', message });
+            return NEVER;
+        };
+        if (region !== '' && !REGION_PATTERN.test(region)) {
+            return problem('accepts a region name such as ap-southeast-3 or cn-north-4');
         }
-    }
-    return {
+        if (endpointGiven)
+            return { name: region || undefined, endpoint: undefined };
+        if (region === '') {
+            return problem('is required (or the HUAWEI_CLOUD_REGION environment variable, or the endpoint input)');
+        }
+        const endpoint = regionEndpoint(region);
+        if (endpoint === undefined) {
+            return problem(`has no known CodeArts endpoint; set the endpoint input, or use one of ${KNOWN_REGIONS.join(', ')}`);
+        }
+        return { name: region, endpoint };
+    });
+}
+// Every check is on one field, so zod reports every bad input at once, not the first few.
+function inputSchema(endpointGiven) {
+    return object({
+        'pipeline-id': id(true),
+        region: regionInput(endpointGiven),
+        endpoint: endpointInput,
+        token: schemas_string()
+            .refine(v => v !== '', { message: 'is required: an IAM token', abort: true })
+            .refine(
+        // A header value cannot carry control characters; the value itself is never echoed.
+        v => !/[\s\p{Cc}]/u.test(v), { message: 'must not contain spaces, line breaks or control characters' }),
+        'build-id': id(false),
+        timeout: input_helper_duration(),
+        'poll-interval': input_helper_duration(),
+        summary: bool
+    })
+        .transform((raw) => ({
         pipelineId: raw['pipeline-id'],
-        endpoint: endpoint ?? '',
-        region: raw.region || undefined,
+        endpoint: raw.endpoint ?? raw.region.endpoint ?? '',
+        region: raw.region.name,
         token: raw.token,
         buildId: raw['build-id'] || undefined,
         timeoutMs: raw.timeout,
         pollIntervalMs: raw['poll-interval'],
         summary: raw.summary
-    };
-});
+    }));
+}
+const INPUT_NAMES = [
+    'pipeline-id',
+    'region',
+    'endpoint',
+    'token',
+    'build-id',
+    'timeout',
+    'poll-interval',
+    'summary'
+];
 const SECRET_INPUTS = new Set(['token']);
+// Never repeated in a message: an endpoint refused for carrying a password would show the password.
+const UNECHOED_INPUTS = new Set(['token', 'endpoint']);
 const DEFAULTS = { timeout: '1h', 'poll-interval': '10s', summary: 'true' };
 /** Reads and checks every input; throws InputError listing each bad one by name. */
 function readSettings(source) {
     const raw = {};
-    for (const name of Object.keys(rawInputs.in.shape)) {
+    for (const name of INPUT_NAMES) {
         const value = (SECRET_INPUTS.has(name) ? source.getSecret(name) : source.get(name)).trim();
         raw[name] = value === '' ? (DEFAULTS[name] ?? '') : value;
     }
     if (raw.region === '')
         raw.region = source.env.HUAWEI_CLOUD_REGION?.trim() ?? '';
-    const result = rawInputs.safeParse(raw);
+    const result = inputSchema(raw.endpoint !== '').safeParse(raw);
     if (result.success)
         return result.data;
     throw new InputError(result.error.issues.map(issue => {
         const name = String(issue.path[0] ?? 'input');
-        const shown = SECRET_INPUTS.has(name) || raw[name] === '' ? '' : ` (got "${raw[name]}")`;
+        const shown = UNECHOED_INPUTS.has(name) || raw[name] === '' ? '' : ` (got "${raw[name]}")`;
         return `Input "${name}" ${issue.message}${shown}.`;
     }));
 }
-
-;// CONCATENATED MODULE: ./src/model.ts
-// One internal picture of a pipeline run, whatever API generation it came from.
-/** Statuses the v3 API documents for a run still under way. */
-const V3_PENDING_STATUSES = ['waiting', 'running', 'verifying', 'suspending'];
 
 ;// CONCATENATED MODULE: ./src/progress.ts
 // One log line per change of the run, its stages or their tasks, instead of one per poll.
@@ -41409,7 +41439,6 @@ function describeChanges(before, after) {
 
 
 
-
 const MAX_REQUEST_MS = 30_000;
 const MIN_REQUEST_MS = 2_000;
 const MAX_BACKOFF_MS = 60_000;
@@ -41417,11 +41446,14 @@ const MAX_BACKOFF_MS = 60_000;
 function requestTimeoutMs(pollIntervalMs) {
     return Math.min(MAX_REQUEST_MS, Math.max(MIN_REQUEST_MS, 3 * pollIntervalMs));
 }
-/** Delay before retry number `failures` (1-based): exponential from the poll interval, jittered. */
+/**
+ * Delay before retry number `failures` (1-based): exponential from the poll interval, plus up to half
+ * again at random so that many runners do not retry in step; never sooner than a normal poll.
+ */
 function backoffMs(failures, pollIntervalMs, random, retryAfter) {
     const cap = Math.max(pollIntervalMs, MAX_BACKOFF_MS);
-    const base = Math.min(cap, pollIntervalMs * 2 ** Math.min(failures - 1, 30));
-    const jittered = base * (0.5 + random() / 2);
+    const step = pollIntervalMs * 2 ** Math.min(failures - 1, 30);
+    const jittered = Math.min(cap, step * (1 + random() / 2));
     return retryAfter === undefined ? jittered : Math.max(jittered, retryAfter);
 }
 const defaultSleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
@@ -41472,15 +41504,13 @@ async function waitForRun(options) {
                     for (const line of describeChanges(last, run))
                         log.info(line);
                     const status = run.status ?? '';
-                    if (!run.completed &&
-                        !V3_PENDING_STATUSES.includes(status) &&
-                        !warnedStatuses.has(status)) {
+                    if (run.phase === 'undocumented' && !warnedStatuses.has(status)) {
                         warnedStatuses.add(status);
                         log.warning(`Run ${quote(run.runId)} reports status "${quote(status)}", which is not documented; still waiting.`);
                     }
                 }
                 last = run;
-                if (run.completed)
+                if (run.phase === 'completed')
                     return { kind: 'completed', run };
             }
         }
@@ -41707,6 +41737,7 @@ function renderSummary(run, verdict, pipelineId) {
 
 
 
+
 const USER_AGENT = 'codearts-pipeline-action';
 function readInputs() {
     return readSettings({
@@ -41740,7 +41771,11 @@ async function run() {
     };
     const transport = createTransport(USER_AGENT);
     try {
-        const client = new CodeArtsClient({ endpoint: settings.endpoint, token, transport });
+        const client = new CodeArtsClient({
+            endpoint: settings.endpoint,
+            auth: tokenAuth(token),
+            transport
+        });
         const target = settings.buildId ? `run ${settings.buildId}` : 'the latest run';
         log.info(`Waiting for ${target} of pipeline ${settings.pipelineId} at ${settings.endpoint} ` +
             `(timeout ${formatDuration(settings.timeoutMs)}, polling every ${formatDuration(settings.pollIntervalMs)}).`);

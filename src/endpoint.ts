@@ -15,15 +15,15 @@ const CLOUDPIPELINE_EXT = [
 ]
 const PIPELINE_EXTERNAL = ['tr-west-1', 'la-south-2']
 const PIPELINE = ['af-north-1', 'me-east-1', 'af-south-1']
-const EU_CLOUD: Record<string, string> = {
-  'eu-west-101': 'https://pipeline-external.eu-west-101.myhuaweicloud.eu'
-}
+const EU_CLOUD = new Map([
+  ['eu-west-101', 'https://pipeline-external.eu-west-101.myhuaweicloud.eu']
+])
 
 export const KNOWN_REGIONS = [
   ...CLOUDPIPELINE_EXT,
   ...PIPELINE_EXTERNAL,
   ...PIPELINE,
-  ...Object.keys(EU_CLOUD)
+  ...EU_CLOUD.keys()
 ]
 
 /** The API base URL of a region, or undefined for a region without a known endpoint. */
@@ -33,7 +33,7 @@ export function regionEndpoint(region: string): string | undefined {
   if (PIPELINE_EXTERNAL.includes(region))
     return `https://pipeline-external.${region}.myhuaweicloud.com`
   if (PIPELINE.includes(region)) return `https://pipeline.${region}.myhuaweicloud.com`
-  return EU_CLOUD[region]
+  return EU_CLOUD.get(region)
 }
 
 function isLoopback(hostname: string): boolean {

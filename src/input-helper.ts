@@ -65,81 +65,102 @@ const bool = z
   })
   .transform(v => v.toLowerCase() === 'true')
 
-const rawInputs = z
-  .object({
-    'pipeline-id': id(true),
-    region: z.string(),
-    endpoint: z.string(),
-    token: z
-      .string()
-      .refine(v => v !== '', { message: 'is required: an IAM token' })
-      .refine(
-        // A header value cannot carry control characters; the value itself is never echoed.
-        v => !/[\s\p{Cc}]/u.test(v),
-        { message: 'must not contain spaces, line breaks or control characters' }
-      ),
-    'build-id': id(false),
-    timeout: duration(),
-    'poll-interval': duration(),
-    summary: bool
+const endpointInput = z.string().transform((text, ctx) => {
+  if (text === '') return undefined
+  const parsed = parseEndpoint(text)
+  if ('url' in parsed) return parsed.url
+  ctx.addIssue({ code: 'custom', message: parsed.error })
+  return z.NEVER
+})
+
+/** The region, and the endpoint it implies unless the user names one (then any well-formed name will do). */
+function regionInput(endpointGiven: boolean) {
+  return z.string().transform((region, ctx) => {
+    const problem = (message: string): never => {
+      ctx.addIssue({ code: 'custom', message })
+      return z.NEVER
+    }
+    if (region !== '' && !REGION_PATTERN.test(region)) {
+      return problem('accepts a region name such as ap-southeast-3 or cn-north-4')
+    }
+    if (endpointGiven) return { name: region || undefined, endpoint: undefined }
+    if (region === '') {
+      return problem(
+        'is required (or the HUAWEI_CLOUD_REGION environment variable, or the endpoint input)'
+      )
+    }
+    const endpoint = regionEndpoint(region)
+    if (endpoint === undefined) {
+      return problem(
+        `has no known CodeArts endpoint; set the endpoint input, or use one of ${KNOWN_REGIONS.join(', ')}`
+      )
+    }
+    return { name: region, endpoint }
   })
-  .transform((raw, ctx): Settings => {
-    let endpoint: string | undefined
-    if (raw.endpoint !== '') {
-      const parsed = parseEndpoint(raw.endpoint)
-      if ('error' in parsed)
-        ctx.addIssue({ code: 'custom', path: ['endpoint'], message: parsed.error })
-      else endpoint = parsed.url
-    }
-    if (raw.region !== '' && !REGION_PATTERN.test(raw.region)) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['region'],
-        message: 'accepts a region name such as ap-southeast-3 or cn-north-4'
-      })
-    } else if (endpoint === undefined && raw.endpoint === '') {
-      endpoint = raw.region === '' ? undefined : regionEndpoint(raw.region)
-      if (endpoint === undefined) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['region'],
-          message:
-            raw.region === ''
-              ? 'is required (or the HUAWEI_CLOUD_REGION environment variable, or the endpoint input)'
-              : `has no known CodeArts endpoint; set the endpoint input, or use one of ${KNOWN_REGIONS.join(', ')}`
-        })
-      }
-    }
-    return {
+}
+
+// Every check is on one field, so zod reports every bad input at once, not the first few.
+function inputSchema(endpointGiven: boolean) {
+  return z
+    .object({
+      'pipeline-id': id(true),
+      region: regionInput(endpointGiven),
+      endpoint: endpointInput,
+      token: z
+        .string()
+        .refine(v => v !== '', { message: 'is required: an IAM token', abort: true })
+        .refine(
+          // A header value cannot carry control characters; the value itself is never echoed.
+          v => !/[\s\p{Cc}]/u.test(v),
+          { message: 'must not contain spaces, line breaks or control characters' }
+        ),
+      'build-id': id(false),
+      timeout: duration(),
+      'poll-interval': duration(),
+      summary: bool
+    })
+    .transform((raw): Settings => ({
       pipelineId: raw['pipeline-id'],
-      endpoint: endpoint ?? '',
-      region: raw.region || undefined,
+      endpoint: raw.endpoint ?? raw.region.endpoint ?? '',
+      region: raw.region.name,
       token: raw.token,
       buildId: raw['build-id'] || undefined,
       timeoutMs: raw.timeout,
       pollIntervalMs: raw['poll-interval'],
       summary: raw.summary
-    }
-  })
+    }))
+}
 
+const INPUT_NAMES = [
+  'pipeline-id',
+  'region',
+  'endpoint',
+  'token',
+  'build-id',
+  'timeout',
+  'poll-interval',
+  'summary'
+]
 const SECRET_INPUTS = new Set(['token'])
+// Never repeated in a message: an endpoint refused for carrying a password would show the password.
+const UNECHOED_INPUTS = new Set(['token', 'endpoint'])
 const DEFAULTS: Record<string, string> = { timeout: '1h', 'poll-interval': '10s', summary: 'true' }
 
 /** Reads and checks every input; throws InputError listing each bad one by name. */
 export function readSettings(source: InputSource): Settings {
   const raw: Record<string, string> = {}
-  for (const name of Object.keys(rawInputs.in.shape)) {
+  for (const name of INPUT_NAMES) {
     const value = (SECRET_INPUTS.has(name) ? source.getSecret(name) : source.get(name)).trim()
     raw[name] = value === '' ? (DEFAULTS[name] ?? '') : value
   }
   if (raw.region === '') raw.region = source.env.HUAWEI_CLOUD_REGION?.trim() ?? ''
 
-  const result = rawInputs.safeParse(raw)
+  const result = inputSchema(raw.endpoint !== '').safeParse(raw)
   if (result.success) return result.data
   throw new InputError(
     result.error.issues.map(issue => {
       const name = String(issue.path[0] ?? 'input')
-      const shown = SECRET_INPUTS.has(name) || raw[name] === '' ? '' : ` (got "${raw[name]}")`
+      const shown = UNECHOED_INPUTS.has(name) || raw[name] === '' ? '' : ` (got "${raw[name]}")`
       return `Input "${name}" ${issue.message}${shown}.`
     })
   )

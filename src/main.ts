@@ -1,5 +1,6 @@
 // The one module that talks to the runner (@actions/core): inputs in; logs, outputs, summary, result out.
 import * as core from '@actions/core'
+import { tokenAuth } from './codearts/auth.js'
 import { CodeArtsClient } from './codearts/client.js'
 import { createTransport } from './codearts/transport.js'
 import { parseV3Status } from './codearts/v3.js'
@@ -44,7 +45,11 @@ export async function run(): Promise<void> {
 
   const transport = createTransport(USER_AGENT)
   try {
-    const client = new CodeArtsClient({ endpoint: settings.endpoint, token, transport })
+    const client = new CodeArtsClient({
+      endpoint: settings.endpoint,
+      auth: tokenAuth(token),
+      transport
+    })
     const target = settings.buildId ? `run ${settings.buildId}` : 'the latest run'
     log.info(
       `Waiting for ${target} of pipeline ${settings.pipelineId} at ${settings.endpoint} ` +

@@ -23,8 +23,11 @@ export interface Run {
   runId: string | null
   status: string | null
   outcome: string | null
-  /** True once the run's status says it will not change any more. */
-  completed: boolean
+  /**
+   * What the status means for the wait: `completed` ends it; `undocumented` is a status the API does not
+   * document, waited on like `in-progress` but worth a warning.
+   */
+  phase: Phase
   executor: string | null
   startTime: string | null
   endTime: string | null
@@ -34,5 +37,4 @@ export interface Run {
   stages: Stage[]
 }
 
-/** Statuses the v3 API documents for a run still under way. */
-export const V3_PENDING_STATUSES = ['waiting', 'running', 'verifying', 'suspending']
+export type Phase = 'in-progress' | 'completed' | 'undocumented'

@@ -1,7 +1,7 @@
 // The wait: poll the run's status until it completes, the deadline passes, or an error no retry can fix.
 import { quote, type Answer } from './codearts/answer.js'
 import { formatDuration } from './duration.js'
-import { V3_PENDING_STATUSES, type Run } from './model.js'
+import type { Run } from './model.js'
 import { describeChanges } from './progress.js'
 
 export interface WaitLog {
@@ -37,7 +37,10 @@ export function requestTimeoutMs(pollIntervalMs: number): number {
   return Math.min(MAX_REQUEST_MS, Math.max(MIN_REQUEST_MS, 3 * pollIntervalMs))
 }
 
-/** Delay before retry number `failures` (1-based): exponential from the poll interval, jittered. */
+/**
+ * Delay before retry number `failures` (1-based): exponential from the poll interval, plus up to half
+ * again at random so that many runners do not retry in step; never sooner than a normal poll.
+ */
 export function backoffMs(
   failures: number,
   pollIntervalMs: number,
@@ -45,8 +48,8 @@ export function backoffMs(
   retryAfter?: number
 ): number {
   const cap = Math.max(pollIntervalMs, MAX_BACKOFF_MS)
-  const base = Math.min(cap, pollIntervalMs * 2 ** Math.min(failures - 1, 30))
-  const jittered = base * (0.5 + random() / 2)
+  const step = pollIntervalMs * 2 ** Math.min(failures - 1, 30)
+  const jittered = Math.min(cap, step * (1 + random() / 2))
   return retryAfter === undefined ? jittered : Math.max(jittered, retryAfter)
 }
 
@@ -95,11 +98,7 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
           runId = run.runId
           for (const line of describeChanges(last, run)) log.info(line)
           const status = run.status ?? ''
-          if (
-            !run.completed &&
-            !V3_PENDING_STATUSES.includes(status) &&
-            !warnedStatuses.has(status)
-          ) {
+          if (run.phase === 'undocumented' && !warnedStatuses.has(status)) {
             warnedStatuses.add(status)
             log.warning(
               `Run ${quote(run.runId)} reports status "${quote(status)}", which is not documented; still waiting.`
@@ -107,7 +106,7 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
           }
         }
         last = run
-        if (run.completed) return { kind: 'completed', run }
+        if (run.phase === 'completed') return { kind: 'completed', run }
       }
     }
 

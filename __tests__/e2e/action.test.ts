@@ -328,6 +328,16 @@ describe('inputs', () => {
     expect(run.summary).toBe('')
   })
 
+  it('keeps the result when the summary cannot be written', async () => {
+    await serve(scriptedRun('b-10', 1, 'success'))
+    const run = await runAction(inputs(), {
+      env: { GITHUB_STEP_SUMMARY: '/nonexistent-dir/summary.md' }
+    })
+    expect(run.code).toBe(0)
+    expect(run.outputs.conclusion).toBe('success')
+    expect(annotations(run, 'warning').some(w => w.includes('job summary'))).toBe(true)
+  })
+
   it('escapes server text in the summary', async () => {
     await serve([
       {

@@ -55,6 +55,9 @@ export function retryAfterMs(
   const text = Array.isArray(value) ? value[0] : value
   if (!text) return undefined
   if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Number(text) * 1000
+  // Only an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`): Date.parse reads much junk as some date.
+  if (!/^\s*[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT\s*$/.test(text))
+    return undefined
   const date = Date.parse(text)
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
 }

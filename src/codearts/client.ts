@@ -1,10 +1,11 @@
 // The CodeArts Pipeline API as the wait needs it: URLs, auth headers, and answers read into `Answer`.
 import { readAnswer, type Answer } from './answer.js'
+import type { Auth } from './auth.js'
 import type { Transport } from './transport.js'
 
 export interface ClientOptions {
   endpoint: string
-  token: string
+  auth: Auth
   transport: Transport
   now?: () => number
 }
@@ -23,7 +24,7 @@ export class CodeArtsClient {
         headers: {
           Accept: 'application/json',
           'Content-Type': 'application/json;charset=UTF-8',
-          'X-Auth-Token': this.options.token
+          ...this.options.auth({ method: 'GET', url })
         },
         timeoutMs
       })

@@ -1,8 +1,16 @@
 // Lenient reading of `GET /v3/pipelines/{id}/status`: any field may be null, missing or of the wrong
 // type, and none of that may throw. What cannot be read becomes null.
-import type { Run, Stage, Task } from '../model.js'
+import type { Phase, Run, Stage, Task } from '../model.js'
 
 type Json = Record<string, unknown>
+
+/** Statuses the v3 API documents for a run still under way. */
+const IN_PROGRESS = ['waiting', 'running', 'verifying', 'suspending']
+
+function phase(status: string | null): Phase {
+  if (status === 'completed') return 'completed'
+  return status === null || IN_PROGRESS.includes(status) ? 'in-progress' : 'undocumented'
+}
 
 function isObject(value: unknown): value is Json {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
@@ -62,7 +70,7 @@ export function parseV3Status(body: unknown): Run | null {
     runId: text(body.build_id),
     status,
     outcome: text(body.outcome),
-    completed: status === 'completed',
+    phase: phase(status),
     executor: text(body.executor),
     startTime: text(body.start_time),
     endTime: text(body.end_time),

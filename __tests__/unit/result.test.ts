@@ -1,0 +1,272 @@
+import type { Run, Stage, Task } from '../../src/model.js'
+import type { WaitResult } from '../../src/poller.js'
+import { decide, findCulprit, outputsOf } from '../../src/result.js'
+
+function task(name: string, over: Partial<Task> = {}): Task {
+  return {
+    id: name,
+    name,
+    status: 'completed',
+    outcome: 'success',
+    durationSeconds: 10,
+    errorCode: null,
+    errorMessage: null,
+    ...over
+  }
+}
+
+function stage(name: string, tasks: Task[], over: Partial<Task> = {}): Stage {
+  return { ...task(name), tasks, ...over }
+}
+
+function run(over: Partial<Run> = {}): Run {
+  return {
+    pipelineId: 'p1',
+    pipelineName: 'web',
+    runId: '42',
+    status: 'completed',
+    outcome: 'success',
+    phase: 'completed',
+    executor: 'bot',
+    startTime: '2024-05-01 10:00:00',
+    endTime: '2024-05-01 10:03:04',
+    durationSeconds: 184,
+    detailUrl: 'https://example.com/run/42',
+    parameters: [],
+    stages: [stage('Build', [task('Compile')]), stage('Deploy', [task('Push')])],
+    ...over
+  }
+}
+
+const completed = (r: Run): WaitResult => ({ kind: 'completed', run: r })
+
+describe('decide', () => {
+  it('is success only for a completed run with outcome success', () => {
+    expect(decide(completed(run()), 'p1', 60_000)).toEqual({ conclusion: 'success' })
+  })
+
+  it('names the failed stage, task and error message on outcome error', () => {
+    const failing = run({
+      outcome: 'error',
+      stages: [
+        stage('Build', [task('Compile')]),
+        stage(
+          'Deploy',
+          [
+            task('Push', {
+              outcome: 'error',
+              errorCode: 'DEV.123',
+              errorMessage: 'registry refused\nthe image'
+            }),
+            task('Notify', { outcome: 'error', errorMessage: 'second failure' })
+          ],
+          { outcome: 'error' }
+        )
+      ]
+    })
+    const verdict = decide(completed(failing), 'p1', 60_000)
+    expect(verdict.conclusion).toBe('failure')
+    expect(verdict.message).toContain('run 42')
+    expect(verdict.message).toContain('"web"')
+    expect(verdict.message).toContain('outcome error')
+    expect(verdict.message).toContain('stage "Deploy" task "Push"')
+    expect(verdict.message).toContain('DEV.123')
+    expect(verdict.message).toContain('registry refused the image')
+    expect(verdict.message).not.toContain('\n')
+    expect(verdict.message).not.toContain('second failure')
+    expect(verdict.culprit).toBe('Deploy › Push')
+  })
+
+  it('blames the stage when no task of it is marked', () => {
+    const failing = run({
+      outcome: 'error',
+      stages: [
+        stage('Gate', [task('Check')], { outcome: 'error', errorMessage: 'review rejected' })
+      ]
+    })
+    const verdict = decide(completed(failing), 'p1', 60_000)
+    expect(verdict.conclusion).toBe('failure')
+    expect(verdict.culprit).toBe('Gate')
+    expect(verdict.message).toContain('stage "Gate" failed')
+    expect(verdict.message).toContain('review rejected')
+  })
+
+  it('finds a task failed by status even without an outcome', () => {
+    const r = run({ stages: [stage('S', [task('T', { status: 'FAILED', outcome: null })])] })
+    expect(findCulprit(r)?.task?.name).toBe('T')
+    expect(findCulprit(run())).toBeUndefined()
+  })
+
+  it('fails without a culprit when no stage is to blame', () => {
+    const verdict = decide(completed(run({ outcome: 'error' })), 'p1', 60_000)
+    expect(verdict.conclusion).toBe('failure')
+    expect(verdict.culprit).toBeUndefined()
+    expect(verdict.message).toContain('outcome error')
+  })
+
+  it('calls an aborted run cancelled', () => {
+    const verdict = decide(completed(run({ outcome: 'aborted' })), 'p1', 60_000)
+    expect(verdict.conclusion).toBe('cancelled')
+    expect(verdict.message).toContain('aborted')
+    expect(verdict.message).toContain('run 42')
+  })
+
+  it.each([null, 'SUCCESS', 'succeeded', 'unknown', ''])(
+    'never calls a completed run with outcome %j a success',
+    outcome => {
+      const verdict = decide(completed(run({ outcome })), 'p1', 60_000)
+      expect(verdict.conclusion).toBe('failure')
+      expect(verdict.message).toBeDefined()
+    }
+  )
+
+  it('says "(none)" for a completed run without an outcome', () => {
+    expect(decide(completed(run({ outcome: null })), 'p1', 60_000).message).toContain('(none)')
+  })
+
+  it('uses the pipeline id when the run has no name', () => {
+    const verdict = decide(completed(run({ pipelineName: null, outcome: 'error' })), 'p1', 60_000)
+    expect(verdict.message).toContain('pipeline p1')
+  })
+
+  it('puts the last status, active stages and last error into a timeout message', () => {
+    const last = run({
+      status: 'running',
+      outcome: null,
+      phase: 'in-progress',
+      stages: [
+        stage('Build', []),
+        stage('Deploy', [], { status: 'running', outcome: null }),
+        stage('Verify', [], { status: 'waiting', outcome: null })
+      ]
+    })
+    const verdict = decide(
+      { kind: 'timed_out', run: last, lastProblem: 'HTTP 503 (APIGW.0201)' },
+      'p1',
+      5_400_000
+    )
+    expect(verdict.conclusion).toBe('timed_out')
+    expect(verdict.message).toContain('1h30m')
+    expect(verdict.message).toContain('last status running')
+    expect(verdict.message).toContain('stage "Deploy" running')
+    expect(verdict.message).not.toContain('Verify')
+    expect(verdict.message).toContain('last error: HTTP 503 (APIGW.0201)')
+  })
+
+  it('says when no status was received before the timeout', () => {
+    const verdict = decide({ kind: 'timed_out', run: null, lastProblem: 'HTTP 502' }, 'p1', 60_000)
+    expect(verdict.conclusion).toBe('timed_out')
+    expect(verdict.message).toContain('no status was received')
+    expect(verdict.message).toContain('HTTP 502')
+    expect(verdict.message).toContain('pipeline p1')
+  })
+
+  it('says when the pipeline had no run before the timeout', () => {
+    const verdict = decide(
+      { kind: 'timed_out', run: run({ runId: null, status: null, outcome: null, stages: [] }) },
+      'p1',
+      60_000
+    )
+    expect(verdict.message).toContain('no run yet')
+    expect(verdict.message).not.toContain('last error')
+  })
+
+  it('ends a failed wait in error, with its reason', () => {
+    const verdict = decide(
+      { kind: 'failed', reason: 'HTTP 401: the token is expired', run: null },
+      'p1',
+      60_000
+    )
+    expect(verdict.conclusion).toBe('error')
+    expect(verdict.message).toContain('HTTP 401: the token is expired')
+    expect(verdict.message).toContain('p1')
+  })
+
+  it('quotes server text so a message stays on one line', () => {
+    const verdict = decide(
+      completed(run({ pipelineName: 'a\nb', runId: '4\n2', outcome: 'bad\noutcome' })),
+      'p1',
+      60_000
+    )
+    expect(verdict.message).not.toMatch(/[\r\n]/)
+  })
+})
+
+describe('outputsOf', () => {
+  it('sets only the conclusion without a run', () => {
+    expect(outputsOf(null, 'error')).toEqual({ conclusion: 'error' })
+  })
+
+  it('sets every known output', () => {
+    const outputs = outputsOf(run(), 'success')
+    expect(outputs).toMatchObject({
+      conclusion: 'success',
+      status: 'completed',
+      outcome: 'success',
+      'build-id': '42',
+      'pipeline-name': 'web',
+      'detail-url': 'https://example.com/run/42',
+      'elapsed-time': '184'
+    })
+    expect(Object.keys(outputs).sort()).toEqual(
+      [
+        'build-id',
+        'conclusion',
+        'detail-url',
+        'elapsed-time',
+        'outcome',
+        'pipeline-name',
+        'stages',
+        'status'
+      ].sort()
+    )
+  })
+
+  it('leaves unknown outputs unset, and keeps a zero duration', () => {
+    const outputs = outputsOf(
+      run({
+        outcome: null,
+        runId: null,
+        pipelineName: null,
+        detailUrl: null,
+        durationSeconds: null,
+        stages: []
+      }),
+      'timed_out'
+    )
+    expect(outputs).toEqual({ conclusion: 'timed_out', status: 'completed', stages: '[]' })
+    expect(outputsOf(run({ durationSeconds: 0 }), 'success')['elapsed-time']).toBe('0')
+  })
+
+  it('writes stages as JSON that parses back with their tasks', () => {
+    const r = run({
+      stages: [
+        stage('Build', [task('Compile', { outcome: 'error', errorMessage: 'boom "quoted"\n' })], {
+          outcome: 'error',
+          durationSeconds: 5
+        }),
+        stage('Empty', [], { status: null, outcome: null, durationSeconds: null })
+      ]
+    })
+    const stages = JSON.parse(outputsOf(r, 'failure').stages!) as unknown
+    expect(stages).toEqual([
+      {
+        name: 'Build',
+        status: 'completed',
+        outcome: 'error',
+        duration: 5,
+        error: null,
+        tasks: [
+          {
+            name: 'Compile',
+            status: 'completed',
+            outcome: 'error',
+            duration: 10,
+            error: 'boom "quoted"\n'
+          }
+        ]
+      },
+      { name: 'Empty', status: null, outcome: null, duration: null, error: null, tasks: [] }
+    ])
+  })
+})
