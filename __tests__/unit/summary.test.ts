@@ -4,7 +4,7 @@ import type { Run, Stage } from '../../src/model.js'
 import type { Verdict } from '../../src/result.js'
 import { SUMMARY_LIMIT_BYTES, escapeHtml, renderSummary } from '../../src/summary.js'
 
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url)
+const FIXTURES = new URL('../fixtures/', import.meta.url)
 
 function successRun(): Run {
   const body = JSON.parse(

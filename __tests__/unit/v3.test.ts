@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { parseV3Status, text } from '../../src/codearts/v3.js'
 import type { Run } from '../../src/model.js'
 
-const FIXTURES = new URL('../../../shared/fixtures/', import.meta.url)
+const FIXTURES = new URL('../fixtures/', import.meta.url)
 
 function fixture(name: string): unknown {
   return JSON.parse(readFileSync(new URL(name, FIXTURES), 'utf8')) as unknown
