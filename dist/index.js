@@ -28374,16 +28374,19 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2219);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5418);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
+// The verdict is out. A DNS lookup or proxy handshake abandoned at the deadline can still hold the
+// event loop for many seconds; it must not hold the step.
+setTimeout(() => process.exit(), 200).unref();
 
 __webpack_async_result__();
 } catch(e) { __webpack_async_result__(e); } }, 1);
 
 /***/ }),
 
-/***/ 2219:
+/***/ 5418:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31339,6 +31342,19 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/quote.ts
+// Server text made safe for one log line or annotation.
+const MAX_QUOTED = 300;
+/**
+ * One line of server text, short enough for a log line or annotation. One line also means it can never
+ * start a workflow command (`::...`) of its own.
+ */
+function quote(value) {
+    // Control characters too: an escape sequence could recolour or rewrite the log line.
+    const line = value.replace(/[\s\p{Cc}]+/gu, ' ').trim();
+    return line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}…` : line;
+}
+
 ;// CONCATENATED MODULE: ./src/codearts/auth.ts
 // How a request proves who sends it. One function per credential kind, so the client stays the same
 // whichever the user has.
@@ -31348,14 +31364,11 @@ function tokenAuth(token) {
 }
 
 ;// CONCATENATED MODULE: ./src/codearts/answer.ts
+// What an HTTP answer from the API means for the wait: a body to read, a fault worth retrying, or an
+// error no retry can fix. Pure, so every rule here is tested without a server.
+
 // Credentials the gateway refused. Retrying these only counts towards its five-failure lock-out.
 const AUTH_CODES = new Set(['APIGW.0301', 'APIGW.0303', 'APIGW.0307', 'DEV.00000001']);
-const MAX_QUOTED = 300;
-/** One line of server text, short enough for a log line or annotation. */
-function quote(value) {
-    const line = value.replace(/\s+/g, ' ').trim();
-    return line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}…` : line;
-}
 function field(value) {
     return typeof value === 'string' && value.trim() !== '' ? value : null;
 }
@@ -31377,7 +31390,7 @@ function apiError(body) {
 function describe(error) {
     if (!error)
         return '';
-    const parts = [error.code, error.message && quote(error.message)].filter(Boolean);
+    const parts = [error.code && quote(error.code), error.message && quote(error.message)].filter(Boolean);
     return parts.length ? ` (${parts.join(': ')})` : '';
 }
 /** Retry-After as seconds or an HTTP date; undefined when absent or unreadable. */
@@ -31385,8 +31398,10 @@ function retryAfterMs(value, nowMs) {
     const text = Array.isArray(value) ? value[0] : value;
     if (!text)
         return undefined;
-    if (/^\s*\d+(\.\d+)?\s*$/.test(text))
-        return Number(text) * 1000;
+    if (/^\s*\d+(\.\d+)?\s*$/.test(text)) {
+        const ms = Number(text) * 1000;
+        return Number.isFinite(ms) ? ms : undefined;
+    }
     // Only an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`): Date.parse reads much junk as some date.
     if (!/^\s*[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT\s*$/.test(text))
         return undefined;
@@ -31440,37 +31455,6 @@ function readAnswer(response, nowMs) {
     return { kind: 'fatal', reason: `HTTP ${status}: ${advice}${detail}` };
 }
 
-;// CONCATENATED MODULE: ./src/codearts/client.ts
-// The CodeArts Pipeline API as the wait needs it: URLs, auth headers, and answers read into `Answer`.
-
-class CodeArtsClient {
-    options;
-    constructor(options) {
-        this.options = options;
-    }
-    /** Status of run `runId` of the pipeline, or of its latest run when `runId` is undefined. */
-    async status(pipelineId, runId, timeoutMs) {
-        const query = runId === undefined ? '' : `?build_id=${encodeURIComponent(runId)}`;
-        const url = `${this.options.endpoint}/v3/pipelines/${encodeURIComponent(pipelineId)}/status${query}`;
-        try {
-            const response = await this.options.transport.request({
-                method: 'GET',
-                url,
-                headers: {
-                    Accept: 'application/json',
-                    'Content-Type': 'application/json;charset=UTF-8',
-                    ...this.options.auth({ method: 'GET', url })
-                },
-                timeoutMs
-            });
-            return readAnswer(response, (this.options.now ?? Date.now)());
-        }
-        catch (error) {
-            return { kind: 'transient', reason: error instanceof Error ? error.message : String(error) };
-        }
-    }
-}
-
 // EXTERNAL MODULE: external "node:http"
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
@@ -31484,11 +31468,18 @@ const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(imp
 
 /** No answer at all: the connection failed, timed out, or sent more than the size cap. */
 class TransportError extends Error {
+    code;
     name = 'TransportError';
+    /** Node's error code (`ECONNRESET`, `CERT_HAS_EXPIRED`, ...) when there is one. */
+    constructor(message, code) {
+        super(message);
+        this.code = code;
+    }
 }
 const MAX_BODY_BYTES = 8 * 1024 * 1024;
-function createTransport(userAgent) {
-    const client = new lib_HttpClient(userAgent, [], { keepAlive: true });
+function createTransport() {
+    // Only its proxy-aware agents are used; requests are sent by send() below.
+    const client = new lib_HttpClient('codearts-pipeline-action', [], { keepAlive: true });
     return {
         request: req => send(client.getAgent(req.url), req),
         close: () => client.dispose()
@@ -31505,14 +31496,17 @@ function send(agent, req) {
             headers,
             agent
         });
-        // One deadline for connect, headers and body alike, so a slow drip cannot outlive it.
-        const timer = setTimeout(() => {
-            request.destroy(new TransportError(`no complete answer within ${req.timeoutMs} ms`));
-        }, req.timeoutMs);
         const fail = (error) => {
             clearTimeout(timer);
-            reject(error instanceof TransportError ? error : new TransportError(transport_describe(error)));
+            reject(error instanceof TransportError ? error : new TransportError(transport_describe(error), codeOf(error)));
         };
+        // One deadline for proxy handshake, connect, headers and body alike, so a slow drip cannot outlive
+        // it. Settle here rather than wait for destroy() to emit 'error': while a proxy agent is still in
+        // its CONNECT handshake there is no socket yet, and no 'error' ever comes.
+        const timer = setTimeout(() => {
+            fail(new TransportError(`no complete answer within ${req.timeoutMs} ms`));
+            request.destroy();
+        }, req.timeoutMs);
         request.on('error', fail);
         request.on('response', response => {
             const chunks = [];
@@ -31526,7 +31520,10 @@ function send(agent, req) {
                 chunks.push(chunk);
             });
             response.on('error', fail);
-            response.on('aborted', () => fail(new TransportError('connection closed mid-answer')));
+            response.on('close', () => {
+                if (!response.complete)
+                    fail(new TransportError('connection closed mid-answer'));
+            });
             response.on('end', () => {
                 clearTimeout(timer);
                 resolve({
@@ -31539,8 +31536,77 @@ function send(agent, req) {
         request.end(req.body);
     });
 }
+function codeOf(error) {
+    return typeof error.code === 'string' ? error.code : undefined;
+}
 function transport_describe(error) {
-    return error.code ? `${error.code}: ${error.message}` : error.message;
+    const code = codeOf(error);
+    return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
+}
+
+;// CONCATENATED MODULE: ./src/codearts/client.ts
+// The CodeArts Pipeline API as the wait needs it: URLs, auth headers, and answers read into `Answer`.
+
+
+/** A certificate the runner does not trust will not become trusted by asking again. */
+function isTlsTrustError(code) {
+    return (code !== undefined && /^(CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_|ERR_TLS_CERT_)/.test(code));
+}
+function scrub(text, secrets) {
+    let clean = text;
+    for (const secret of secrets) {
+        // Also the form a JSON encoder that escapes "/" would write.
+        for (const form of new Set([secret, secret.replace(/\//g, '\\/')])) {
+            clean = clean.split(form).join('***');
+        }
+    }
+    return clean;
+}
+const USER_AGENT = 'codearts-pipeline-action';
+class CodeArtsClient {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    /** Status of run `runId` of the pipeline, or of its latest run when `runId` is undefined. */
+    async status(pipelineId, runId, timeoutMs) {
+        const query = runId === undefined ? '' : `?build_id=${encodeURIComponent(runId)}`;
+        const url = `${this.options.endpoint}/v3/pipelines/${encodeURIComponent(pipelineId)}/status${query}`;
+        try {
+            const response = await this.options.transport.request({
+                method: 'GET',
+                url,
+                headers: {
+                    Accept: 'application/json',
+                    'User-Agent': USER_AGENT,
+                    ...this.options.auth({ method: 'GET', url })
+                },
+                timeoutMs
+            });
+            return readAnswer(this.scrubbed(response), (this.options.now ?? Date.now)());
+        }
+        catch (error) {
+            const reason = error instanceof Error ? error.message : String(error);
+            if (error instanceof TransportError && isTlsTrustError(error.code)) {
+                return {
+                    kind: 'fatal',
+                    reason: `${reason}: the endpoint's TLS certificate is not trusted; check the endpoint input, or give the runner its CA with NODE_EXTRA_CA_CERTS`
+                };
+            }
+            return { kind: 'transient', reason };
+        }
+    }
+    scrubbed(response) {
+        const { secrets } = this.options;
+        const location = response.headers.location;
+        return {
+            status: response.status,
+            headers: location === undefined
+                ? response.headers
+                : { ...response.headers, location: scrub(location, secrets) },
+            body: scrub(response.body, secrets)
+        };
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/codearts/v3.ts
@@ -31561,7 +31627,7 @@ function v3_text(value) {
         return String(value);
     return null;
 }
-function seconds(value) {
+function secondsOf(value) {
     const t = v3_text(value);
     if (t === null || !/^\s*\d+(\.\d+)?\s*$/.test(t))
         return null;
@@ -31576,7 +31642,7 @@ function timeMs(value) {
     return Date.UTC(y, mo - 1, d, h, mi, s);
 }
 function duration(item) {
-    const given = seconds(item.elapsed_time);
+    const given = secondsOf(item.elapsed_time);
     if (given !== null)
         return given;
     const start = timeMs(v3_text(item.start_time));
@@ -41344,8 +41410,9 @@ function inputSchema(endpointGiven) {
         token: schemas_string()
             .refine(v => v !== '', { message: 'is required: an IAM token', abort: true })
             .refine(
-        // A header value cannot carry control characters; the value itself is never echoed.
-        v => !/[\s\p{Cc}]/u.test(v), { message: 'must not contain spaces, line breaks or control characters' }),
+        // What a header can carry: a token with anything else would fail on every request, for the
+        // whole timeout. The value itself is never echoed.
+        v => /^[\x21-\x7e]+$/.test(v), { message: 'accepts visible ASCII characters only (no spaces or line breaks)' }),
         'build-id': id(false),
         timeout: input_helper_duration(),
         'poll-interval': input_helper_duration(),
@@ -41383,14 +41450,16 @@ function readSettings(source) {
         const value = (SECRET_INPUTS.has(name) ? source.getSecret(name) : source.get(name)).trim();
         raw[name] = value === '' ? (DEFAULTS[name] ?? '') : value;
     }
-    if (raw.region === '')
+    const regionFromEnv = raw.region === '';
+    if (regionFromEnv)
         raw.region = source.env.HUAWEI_CLOUD_REGION?.trim() ?? '';
     const result = inputSchema(raw.endpoint !== '').safeParse(raw);
     if (result.success)
         return result.data;
     throw new InputError(result.error.issues.map(issue => {
         const name = String(issue.path[0] ?? 'input');
-        const shown = UNECHOED_INPUTS.has(name) || raw[name] === '' ? '' : ` (got "${raw[name]}")`;
+        const from = name === 'region' && regionFromEnv ? ' from HUAWEI_CLOUD_REGION' : '';
+        const shown = UNECHOED_INPUTS.has(name) || raw[name] === '' ? '' : ` (got "${raw[name]}"${from})`;
         return `Input "${name}" ${issue.message}${shown}.`;
     }));
 }
@@ -41435,7 +41504,6 @@ function describeChanges(before, after) {
 }
 
 ;// CONCATENATED MODULE: ./src/poller.ts
-// The wait: poll the run's status until it completes, the deadline passes, or an error no retry can fix.
 
 
 
@@ -41457,6 +41525,15 @@ function backoffMs(failures, pollIntervalMs, random, retryAfter) {
     return retryAfter === undefined ? jittered : Math.max(jittered, retryAfter);
 }
 const defaultSleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+/** Why an answer cannot be used, or undefined when it can. */
+function problemWith(run, runId) {
+    if (run === null)
+        return 'the status answer is not a JSON object';
+    if (runId !== undefined && run.runId !== runId) {
+        return `the answer describes run ${quote(run.runId ?? '(none)')}, not run ${runId}`;
+    }
+    return undefined;
+}
 async function waitForRun(options) {
     const now = options.now ?? Date.now;
     const sleep = options.sleep ?? defaultSleep;
@@ -41468,58 +41545,55 @@ async function waitForRun(options) {
     let runId = options.runId;
     let last = null;
     let failures = 0;
-    let toldNoRun = false;
     let lastProblem;
+    /** Log what this answer tells that the last one did not. */
+    const report = (run) => {
+        if (run.runId === null) {
+            if (last === null)
+                log.info('The pipeline has no run yet; waiting for one to appear.');
+            return;
+        }
+        if (last?.runId == null && options.runId === undefined && run.phase === 'completed') {
+            log.warning(`The latest run, ${quote(run.runId)}, had already completed when the wait began; ` +
+                'to wait for a particular run, pass its build-id.');
+        }
+        for (const line of describeChanges(last, run))
+            log.info(line);
+        const status = run.status ?? '';
+        if (run.phase === 'undocumented' && !warnedStatuses.has(status)) {
+            warnedStatuses.add(status);
+            log.warning(`Run ${quote(run.runId)} reports status "${quote(status)}", which is not documented; still waiting.`);
+        }
+    };
     for (;;) {
         const remaining = deadline - now();
         if (remaining <= 0)
             return { kind: 'timed_out', run: last, lastProblem };
         log.debug(`GET status of ${runId ? `run ${runId}` : 'the latest run'}`);
         const answer = await options.fetchStatus(runId, Math.min(requestMs, remaining));
-        let problem = undefined;
-        let retryAfter;
         if (answer.kind === 'fatal')
             return { kind: 'failed', reason: answer.reason, run: last };
-        if (answer.kind === 'transient') {
-            problem = answer.reason;
-            retryAfter = answer.retryAfterMs;
+        const run = answer.kind === 'ok' ? options.parse(answer.body) : null;
+        lastProblem = answer.kind === 'transient' ? answer.reason : problemWith(run, runId);
+        let delay = pollIntervalMs;
+        if (lastProblem !== undefined) {
+            failures += 1;
+            const retryAfter = answer.kind === 'transient' ? answer.retryAfterMs : undefined;
+            delay = backoffMs(failures, pollIntervalMs, random, retryAfter);
+            const wait = formatDuration(Math.max(0, Math.min(delay, deadline - now())));
+            log.warning(`Status request failed (attempt ${failures}): ${lastProblem}. Retrying in ${wait}.`);
         }
-        else {
-            const run = options.parse(answer.body);
-            if (run === null)
-                problem = 'the status answer is not a JSON object';
-            else if (runId !== undefined && run.runId !== runId) {
-                problem = `the answer describes run ${quote(run.runId ?? '(none)')}, not run ${runId}`;
-            }
-            else {
-                failures = 0;
-                if (run.runId === null) {
-                    if (!toldNoRun)
-                        log.info('The pipeline has no run yet; waiting for one to appear.');
-                    toldNoRun = true;
-                }
-                else {
-                    // From here on ask for this run by id, so a newer run cannot take its place.
-                    runId = run.runId;
-                    for (const line of describeChanges(last, run))
-                        log.info(line);
-                    const status = run.status ?? '';
-                    if (run.phase === 'undocumented' && !warnedStatuses.has(status)) {
-                        warnedStatuses.add(status);
-                        log.warning(`Run ${quote(run.runId)} reports status "${quote(status)}", which is not documented; still waiting.`);
-                    }
-                }
-                last = run;
+        else if (run !== null) {
+            failures = 0;
+            report(run);
+            last = run;
+            // An answer that names no run cannot end the wait, whatever else it says.
+            if (run.runId !== null) {
                 if (run.phase === 'completed')
                     return { kind: 'completed', run };
+                // From here on ask for this run by id, so a newer run cannot take its place.
+                runId = run.runId;
             }
-        }
-        let delay = pollIntervalMs;
-        lastProblem = problem;
-        if (problem !== undefined) {
-            failures += 1;
-            delay = backoffMs(failures, pollIntervalMs, random, retryAfter);
-            log.warning(`Status request failed (attempt ${failures}): ${problem}. Retrying in ${formatDuration(delay)}.`);
         }
         await sleep(Math.max(0, Math.min(delay, deadline - now())));
     }
@@ -41620,15 +41694,33 @@ function outputsOf(run, conclusion) {
     for (const [name, value] of Object.entries(known))
         if (value !== null)
             outputs[name] = value;
+    outputs.stages = stagesJson(run.stages);
+    return outputs;
+}
+// GitHub takes up to 1 MB per output; stay well inside it however long the messages or many the stages.
+const MAX_STAGES_BYTES = 512 * 1024;
+const MAX_MESSAGE_CHARS = 1000;
+/** The `stages` output: stages with their tasks, messages cut short, stages past the size cap left out. */
+function stagesJson(stages) {
     const item = (t) => ({
         name: t.name,
         status: t.status,
         outcome: t.outcome,
         duration: t.durationSeconds,
-        error: t.errorMessage
+        error: t.errorMessage && t.errorMessage.length > MAX_MESSAGE_CHARS
+            ? `${t.errorMessage.slice(0, MAX_MESSAGE_CHARS)}…`
+            : t.errorMessage
     });
-    outputs.stages = JSON.stringify(run.stages.map(s => ({ ...item(s), tasks: s.tasks.map(item) })));
-    return outputs;
+    const kept = [];
+    let size = 2;
+    for (const stage of stages) {
+        const entry = JSON.stringify({ ...item(stage), tasks: stage.tasks.map(item) });
+        size += Buffer.byteLength(entry) + 1;
+        if (size > MAX_STAGES_BYTES)
+            break;
+        kept.push(entry);
+    }
+    return `[${kept.join(',')}]`;
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
@@ -41669,7 +41761,7 @@ function escapeHtml(value) {
 function cell(value) {
     return `<td>${value ? escapeHtml(value) : ''}</td>`;
 }
-function summary_seconds(value) {
+function durationText(value) {
     return value === null ? null : formatDuration(value * 1000);
 }
 function summary_link(url, text) {
@@ -41686,7 +41778,7 @@ function runTable(run) {
         ['Executor', run.executor],
         ['Started', run.startTime],
         ['Ended', run.endTime],
-        ['Duration', summary_seconds(run.durationSeconds)],
+        ['Duration', durationText(run.durationSeconds)],
         ['Parameters', parameters || null]
     ];
     const body = rows.map(([name, value]) => `<tr><th align="left">${name}</th>${cell(value)}</tr>`);
@@ -41694,7 +41786,7 @@ function runTable(run) {
 }
 function stageRow(stage, task, item) {
     return (`<tr>${cell(stage)}${cell(task)}${cell(item.status)}${cell(item.outcome)}` +
-        `${cell(summary_seconds(item.durationSeconds))}${cell(item.errorMessage)}</tr>`);
+        `${cell(durationText(item.durationSeconds))}${cell(item.errorMessage)}</tr>`);
 }
 function renderSummary(run, verdict, pipelineId) {
     const name = run.pipelineName ?? pipelineId;
@@ -41738,7 +41830,7 @@ function renderSummary(run, verdict, pipelineId) {
 
 
 
-const USER_AGENT = 'codearts-pipeline-action';
+
 function readInputs() {
     return readSettings({
         get: name => getInput(name),
@@ -41761,20 +41853,14 @@ async function run() {
         setFailed(error instanceof InputError ? error.message : String(error));
         return;
     }
-    // Masking covers the runner's log; this also keeps an echoed credential out of outputs and our own text.
-    const token = settings.token;
-    const redact = (text) => text.split(token).join('***');
-    const log = {
-        info: (line) => info(redact(line)),
-        debug: (line) => core_debug(redact(line)),
-        warning: (line) => warning(redact(line))
-    };
-    const transport = createTransport(USER_AGENT);
+    const log = { info: info, debug: core_debug, warning: (line) => warning(line) };
+    const transport = createTransport();
     try {
         const client = new CodeArtsClient({
             endpoint: settings.endpoint,
-            auth: tokenAuth(token),
-            transport
+            auth: tokenAuth(settings.token),
+            transport,
+            secrets: [settings.token]
         });
         const target = settings.buildId ? `run ${settings.buildId}` : 'the latest run';
         log.info(`Waiting for ${target} of pipeline ${settings.pipelineId} at ${settings.endpoint} ` +
@@ -41789,13 +41875,11 @@ async function run() {
         });
         const verdict = decide(result, settings.pipelineId, settings.timeoutMs);
         for (const [name, value] of Object.entries(outputsOf(result.run, verdict.conclusion))) {
-            setOutput(name, redact(value));
+            setOutput(name, value);
         }
         if (settings.summary && result.run) {
             try {
-                await summary
-                    .addRaw(redact(renderSummary(result.run, verdict, settings.pipelineId)))
-                    .write();
+                await summary.addRaw(renderSummary(result.run, verdict, settings.pipelineId)).write();
             }
             catch (error) {
                 // The summary is a courtesy: failing to write it must not change the step's result.
@@ -41803,16 +41887,16 @@ async function run() {
             }
         }
         if (verdict.message === undefined) {
-            log.info(`Pipeline ${result.run?.pipelineName ?? settings.pipelineId} succeeded.`);
+            log.info(`Pipeline ${quote(result.run?.pipelineName ?? settings.pipelineId)} succeeded.`);
         }
         else {
-            error(redact(verdict.message), { title: verdict.culprit ?? 'CodeArts pipeline' });
+            error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' });
             process.exitCode = ExitCode.Failure;
         }
     }
     catch (error) {
         setOutput('conclusion', 'error');
-        setFailed(redact(`Unexpected error: ${error instanceof Error ? error.message : error}`));
+        setFailed(`Unexpected error: ${error instanceof Error ? error.message : error}`);
     }
     finally {
         transport.close();

@@ -110,9 +110,10 @@ function inputSchema(endpointGiven: boolean) {
         .string()
         .refine(v => v !== '', { message: 'is required: an IAM token', abort: true })
         .refine(
-          // A header value cannot carry control characters; the value itself is never echoed.
-          v => !/[\s\p{Cc}]/u.test(v),
-          { message: 'must not contain spaces, line breaks or control characters' }
+          // What a header can carry: a token with anything else would fail on every request, for the
+          // whole timeout. The value itself is never echoed.
+          v => /^[\x21-\x7e]+$/.test(v),
+          { message: 'accepts visible ASCII characters only (no spaces or line breaks)' }
         ),
       'build-id': id(false),
       timeout: duration(),
@@ -153,14 +154,17 @@ export function readSettings(source: InputSource): Settings {
     const value = (SECRET_INPUTS.has(name) ? source.getSecret(name) : source.get(name)).trim()
     raw[name] = value === '' ? (DEFAULTS[name] ?? '') : value
   }
-  if (raw.region === '') raw.region = source.env.HUAWEI_CLOUD_REGION?.trim() ?? ''
+  const regionFromEnv = raw.region === ''
+  if (regionFromEnv) raw.region = source.env.HUAWEI_CLOUD_REGION?.trim() ?? ''
 
   const result = inputSchema(raw.endpoint !== '').safeParse(raw)
   if (result.success) return result.data
   throw new InputError(
     result.error.issues.map(issue => {
       const name = String(issue.path[0] ?? 'input')
-      const shown = UNECHOED_INPUTS.has(name) || raw[name] === '' ? '' : ` (got "${raw[name]}")`
+      const from = name === 'region' && regionFromEnv ? ' from HUAWEI_CLOUD_REGION' : ''
+      const shown =
+        UNECHOED_INPUTS.has(name) || raw[name] === '' ? '' : ` (got "${raw[name]}"${from})`
       return `Input "${name}" ${issue.message}${shown}.`
     })
   )

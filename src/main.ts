@@ -1,5 +1,6 @@
 // The one module that talks to the runner (@actions/core): inputs in; logs, outputs, summary, result out.
 import * as core from '@actions/core'
+import { quote } from './quote.js'
 import { tokenAuth } from './codearts/auth.js'
 import { CodeArtsClient } from './codearts/client.js'
 import { createTransport } from './codearts/transport.js'
@@ -9,8 +10,6 @@ import { InputError, readSettings, type Settings } from './input-helper.js'
 import { waitForRun } from './poller.js'
 import { decide, outputsOf } from './result.js'
 import { renderSummary } from './summary.js'
-
-const USER_AGENT = 'codearts-pipeline-action'
 
 function readInputs(): Settings {
   return readSettings({
@@ -34,21 +33,15 @@ export async function run(): Promise<void> {
     return
   }
 
-  // Masking covers the runner's log; this also keeps an echoed credential out of outputs and our own text.
-  const token = settings.token
-  const redact = (text: string): string => text.split(token).join('***')
-  const log = {
-    info: (line: string) => core.info(redact(line)),
-    debug: (line: string) => core.debug(redact(line)),
-    warning: (line: string) => core.warning(redact(line))
-  }
+  const log = { info: core.info, debug: core.debug, warning: (line: string) => core.warning(line) }
 
-  const transport = createTransport(USER_AGENT)
+  const transport = createTransport()
   try {
     const client = new CodeArtsClient({
       endpoint: settings.endpoint,
-      auth: tokenAuth(token),
-      transport
+      auth: tokenAuth(settings.token),
+      transport,
+      secrets: [settings.token]
     })
     const target = settings.buildId ? `run ${settings.buildId}` : 'the latest run'
     log.info(
@@ -66,13 +59,11 @@ export async function run(): Promise<void> {
     const verdict = decide(result, settings.pipelineId, settings.timeoutMs)
 
     for (const [name, value] of Object.entries(outputsOf(result.run, verdict.conclusion))) {
-      core.setOutput(name, redact(value))
+      core.setOutput(name, value)
     }
     if (settings.summary && result.run) {
       try {
-        await core.summary
-          .addRaw(redact(renderSummary(result.run, verdict, settings.pipelineId)))
-          .write()
+        await core.summary.addRaw(renderSummary(result.run, verdict, settings.pipelineId)).write()
       } catch (error) {
         // The summary is a courtesy: failing to write it must not change the step's result.
         log.warning(
@@ -81,14 +72,14 @@ export async function run(): Promise<void> {
       }
     }
     if (verdict.message === undefined) {
-      log.info(`Pipeline ${result.run?.pipelineName ?? settings.pipelineId} succeeded.`)
+      log.info(`Pipeline ${quote(result.run?.pipelineName ?? settings.pipelineId)} succeeded.`)
     } else {
-      core.error(redact(verdict.message), { title: verdict.culprit ?? 'CodeArts pipeline' })
+      core.error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' })
       process.exitCode = core.ExitCode.Failure
     }
   } catch (error) {
     core.setOutput('conclusion', 'error')
-    core.setFailed(redact(`Unexpected error: ${error instanceof Error ? error.message : error}`))
+    core.setFailed(`Unexpected error: ${error instanceof Error ? error.message : error}`)
   } finally {
     transport.close()
   }

@@ -1,5 +1,6 @@
 // The wait: poll the run's status until it completes, the deadline passes, or an error no retry can fix.
-import { quote, type Answer } from './codearts/answer.js'
+import type { Answer } from './codearts/answer.js'
+import { quote } from './quote.js'
 import { formatDuration } from './duration.js'
 import type { Run } from './model.js'
 import { describeChanges } from './progress.js'
@@ -55,6 +56,15 @@ export function backoffMs(
 
 const defaultSleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
+/** Why an answer cannot be used, or undefined when it can. */
+function problemWith(run: Run | null, runId: string | undefined): string | undefined {
+  if (run === null) return 'the status answer is not a JSON object'
+  if (runId !== undefined && run.runId !== runId) {
+    return `the answer describes run ${quote(run.runId ?? '(none)')}, not run ${runId}`
+  }
+  return undefined
+}
+
 export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? defaultSleep
@@ -67,8 +77,29 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
   let runId = options.runId
   let last: Run | null = null
   let failures = 0
-  let toldNoRun = false
   let lastProblem: string | undefined
+
+  /** Log what this answer tells that the last one did not. */
+  const report = (run: Run): void => {
+    if (run.runId === null) {
+      if (last === null) log.info('The pipeline has no run yet; waiting for one to appear.')
+      return
+    }
+    if (last?.runId == null && options.runId === undefined && run.phase === 'completed') {
+      log.warning(
+        `The latest run, ${quote(run.runId)}, had already completed when the wait began; ` +
+          'to wait for a particular run, pass its build-id.'
+      )
+    }
+    for (const line of describeChanges(last, run)) log.info(line)
+    const status = run.status ?? ''
+    if (run.phase === 'undocumented' && !warnedStatuses.has(status)) {
+      warnedStatuses.add(status)
+      log.warning(
+        `Run ${quote(run.runId)} reports status "${quote(status)}", which is not documented; still waiting.`
+      )
+    }
+  }
 
   for (;;) {
     const remaining = deadline - now()
@@ -76,48 +107,29 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
 
     log.debug(`GET status of ${runId ? `run ${runId}` : 'the latest run'}`)
     const answer = await options.fetchStatus(runId, Math.min(requestMs, remaining))
-    let problem: string | undefined = undefined
-    let retryAfter: number | undefined
-
     if (answer.kind === 'fatal') return { kind: 'failed', reason: answer.reason, run: last }
-    if (answer.kind === 'transient') {
-      problem = answer.reason
-      retryAfter = answer.retryAfterMs
-    } else {
-      const run = options.parse(answer.body)
-      if (run === null) problem = 'the status answer is not a JSON object'
-      else if (runId !== undefined && run.runId !== runId) {
-        problem = `the answer describes run ${quote(run.runId ?? '(none)')}, not run ${runId}`
-      } else {
-        failures = 0
-        if (run.runId === null) {
-          if (!toldNoRun) log.info('The pipeline has no run yet; waiting for one to appear.')
-          toldNoRun = true
-        } else {
-          // From here on ask for this run by id, so a newer run cannot take its place.
-          runId = run.runId
-          for (const line of describeChanges(last, run)) log.info(line)
-          const status = run.status ?? ''
-          if (run.phase === 'undocumented' && !warnedStatuses.has(status)) {
-            warnedStatuses.add(status)
-            log.warning(
-              `Run ${quote(run.runId)} reports status "${quote(status)}", which is not documented; still waiting.`
-            )
-          }
-        }
-        last = run
-        if (run.phase === 'completed') return { kind: 'completed', run }
-      }
-    }
 
+    const run = answer.kind === 'ok' ? options.parse(answer.body) : null
+    lastProblem = answer.kind === 'transient' ? answer.reason : problemWith(run, runId)
     let delay = pollIntervalMs
-    lastProblem = problem
-    if (problem !== undefined) {
+    if (lastProblem !== undefined) {
       failures += 1
+      const retryAfter = answer.kind === 'transient' ? answer.retryAfterMs : undefined
       delay = backoffMs(failures, pollIntervalMs, random, retryAfter)
+      const wait = formatDuration(Math.max(0, Math.min(delay, deadline - now())))
       log.warning(
-        `Status request failed (attempt ${failures}): ${problem}. Retrying in ${formatDuration(delay)}.`
+        `Status request failed (attempt ${failures}): ${lastProblem}. Retrying in ${wait}.`
       )
+    } else if (run !== null) {
+      failures = 0
+      report(run)
+      last = run
+      // An answer that names no run cannot end the wait, whatever else it says.
+      if (run.runId !== null) {
+        if (run.phase === 'completed') return { kind: 'completed', run }
+        // From here on ask for this run by id, so a newer run cannot take its place.
+        runId = run.runId
+      }
     }
     await sleep(Math.max(0, Math.min(delay, deadline - now())))
   }

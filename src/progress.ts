@@ -1,5 +1,5 @@
 // One log line per change of the run, its stages or their tasks, instead of one per poll.
-import { quote } from './codearts/answer.js'
+import { quote } from './quote.js'
 import type { Run, Task } from './model.js'
 
 // Server text goes through quote(): one line, so it can never start a workflow command of its own.

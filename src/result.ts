@@ -1,6 +1,6 @@
 // The verdict: which conclusion a wait ends in, the one-line reason when it is not success, and the
 // step outputs. Only a completed run with outcome `success` is a success; everything else fails.
-import { quote } from './codearts/answer.js'
+import { quote } from './quote.js'
 import { formatDuration } from './duration.js'
 import type { Run, Stage, Task } from './model.js'
 import type { WaitResult } from './poller.js'
@@ -106,13 +106,33 @@ export function outputsOf(run: Run | null, conclusion: Conclusion): Record<strin
     'elapsed-time': run.durationSeconds === null ? null : String(run.durationSeconds)
   }
   for (const [name, value] of Object.entries(known)) if (value !== null) outputs[name] = value
+  outputs.stages = stagesJson(run.stages)
+  return outputs
+}
+
+// GitHub takes up to 1 MB per output; stay well inside it however long the messages or many the stages.
+const MAX_STAGES_BYTES = 512 * 1024
+const MAX_MESSAGE_CHARS = 1000
+
+/** The `stages` output: stages with their tasks, messages cut short, stages past the size cap left out. */
+export function stagesJson(stages: Stage[]): string {
   const item = (t: Task) => ({
     name: t.name,
     status: t.status,
     outcome: t.outcome,
     duration: t.durationSeconds,
-    error: t.errorMessage
+    error:
+      t.errorMessage && t.errorMessage.length > MAX_MESSAGE_CHARS
+        ? `${t.errorMessage.slice(0, MAX_MESSAGE_CHARS)}…`
+        : t.errorMessage
   })
-  outputs.stages = JSON.stringify(run.stages.map(s => ({ ...item(s), tasks: s.tasks.map(item) })))
-  return outputs
+  const kept: string[] = []
+  let size = 2
+  for (const stage of stages) {
+    const entry = JSON.stringify({ ...item(stage), tasks: stage.tasks.map(item) })
+    size += Buffer.byteLength(entry) + 1
+    if (size > MAX_STAGES_BYTES) break
+    kept.push(entry)
+  }
+  return `[${kept.join(',')}]`
 }

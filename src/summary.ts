@@ -43,7 +43,7 @@ function cell(value: string | null | undefined): string {
   return `<td>${value ? escapeHtml(value) : ''}</td>`
 }
 
-function seconds(value: number | null): string | null {
+function durationText(value: number | null): string | null {
   return value === null ? null : formatDuration(value * 1000)
 }
 
@@ -61,7 +61,7 @@ function runTable(run: Run): string {
     ['Executor', run.executor],
     ['Started', run.startTime],
     ['Ended', run.endTime],
-    ['Duration', seconds(run.durationSeconds)],
+    ['Duration', durationText(run.durationSeconds)],
     ['Parameters', parameters || null]
   ]
   const body = rows.map(([name, value]) => `<tr><th align="left">${name}</th>${cell(value)}</tr>`)
@@ -71,7 +71,7 @@ function runTable(run: Run): string {
 function stageRow(stage: string, task: string, item: Task): string {
   return (
     `<tr>${cell(stage)}${cell(task)}${cell(item.status)}${cell(item.outcome)}` +
-    `${cell(seconds(item.durationSeconds))}${cell(item.errorMessage)}</tr>`
+    `${cell(durationText(item.durationSeconds))}${cell(item.errorMessage)}</tr>`
   )
 }
 

@@ -1,4 +1,5 @@
 // End to end: the bundled dist/index.js as a child process against the fake CodeArts server.
+import { createServer, type AddressInfo, type Socket } from 'node:net'
 import {
   scriptedRun,
   startFakeCodeArts,
@@ -278,7 +279,12 @@ describe('fatal errors', () => {
           outcome: 'error',
           name: `name ${TOKEN}`,
           stages: [
-            { name: 'Build', status: 'completed', outcome: 'error', errorMsg: `bad ${TOKEN}` }
+            {
+              name: `Build ${TOKEN}`,
+              status: 'completed',
+              outcome: 'error',
+              errorMsg: `bad ${TOKEN}`
+            }
           ]
         })
       }
@@ -287,6 +293,77 @@ describe('fatal errors', () => {
     expect(run.code).toBe(1)
     expect(run.summary).toContain('***')
     expectNoSecret(run)
+  })
+})
+
+describe('hostile or broken surroundings', () => {
+  it('keeps a long echoed token out entirely, not just its tail', async () => {
+    const longToken = `MII${'Ab9+/'.repeat(1200)}`
+    await serve([
+      { status: 500, json: { error_code: 'DEV.500', error_msg: `rejected ${longToken}` } },
+      {
+        json: v3Status({
+          buildId: 'b-11',
+          status: 'completed',
+          outcome: 'error',
+          stages: [{ name: 'Build', status: 'completed', outcome: 'error', errorMsg: longToken }]
+        })
+      }
+    ])
+    const run = await runAction(inputs({ token: longToken }))
+    expect(run.code).toBe(1)
+    const printed = [
+      run.stdout.replace(/^::add-mask::.*$/m, ''),
+      run.stderr,
+      run.summary,
+      JSON.stringify(run.outputs)
+    ].join('\n')
+    // Any 40 characters of the token would be a leak.
+    expect(printed).not.toContain(longToken.slice(0, 40))
+    expect(printed).not.toContain(longToken.slice(3000, 3040))
+  })
+
+  it('cannot be made to issue workflow commands by server text', async () => {
+    const hostile = 'web\n::error::injected\n::stop-commands::zzz'
+    await serve([
+      {
+        json: v3Status({
+          buildId: 'b-12',
+          status: 'completed',
+          outcome: 'success',
+          name: hostile,
+          stages: [{ name: hostile, status: 'completed', outcome: 'success' }]
+        })
+      }
+    ])
+    const run = await runAction(inputs())
+    expect(run.code).toBe(0)
+    const commands = run.stdout.split('\n').filter(line => line.trim().startsWith('::'))
+    expect(commands.every(c => /^::(add-mask|debug|warning|set-output)/.test(c))).toBe(true)
+    expect(run.stdout).not.toMatch(/^\s*::(error|stop-commands)/m)
+  })
+
+  it('ends close to its timeout behind a proxy that never answers', async () => {
+    const sockets: Socket[] = []
+    const proxy = createServer(socket => {
+      sockets.push(socket)
+      socket.on('error', () => undefined)
+    })
+    await new Promise<void>(resolve => proxy.listen(0, '127.0.0.1', resolve))
+    const { port } = proxy.address() as AddressInfo
+    try {
+      const run = await runAction(
+        inputs({ endpoint: 'https://pipeline.example.com', timeout: '2', 'poll-interval': '0.5' }),
+        { env: { https_proxy: `http://127.0.0.1:${port}` } }
+      )
+      expect(run.outputs.conclusion).toBe('timed_out')
+      expect(run.code).toBe(1)
+      expect(sockets.length).toBeGreaterThanOrEqual(1)
+      expect(run.durationMs).toBeLessThan(2000 + 1500)
+    } finally {
+      for (const socket of sockets) socket.destroy()
+      proxy.close()
+    }
   })
 })
 
@@ -318,7 +395,7 @@ describe('inputs', () => {
       env: { HUAWEI_CLOUD_REGION: 'zz-moon-1' }
     })
     expect(run.code).toBe(1)
-    expect(annotations(run, 'error')[0]).toContain('zz-moon-1')
+    expect(annotations(run, 'error')[0]).toContain('(got "zz-moon-1" from HUAWEI_CLOUD_REGION)')
   })
 
   it('writes no summary when summary is false', async () => {

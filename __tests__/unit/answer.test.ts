@@ -1,11 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import {
-  apiError,
-  quote,
-  readAnswer,
-  retryAfterMs,
-  type Answer
-} from '../../src/codearts/answer.js'
+import { apiError, readAnswer, retryAfterMs, type Answer } from '../../src/codearts/answer.js'
 
 const NOW = Date.parse('2024-05-01T10:00:00Z')
 
@@ -194,26 +188,6 @@ describe('readAnswer transient statuses', () => {
   })
 })
 
-describe('quote', () => {
-  it('collapses newlines and runs of whitespace into single spaces and trims', () => {
-    expect(quote('  a\r\n\n b\t\tc  ')).toBe('a b c')
-  })
-
-  it('keeps short text as is', () => {
-    expect(quote('x'.repeat(300))).toBe('x'.repeat(300))
-  })
-
-  it('truncates long text with an ellipsis', () => {
-    const q = quote('y'.repeat(5000))
-    expect(q).toBe(`${'y'.repeat(300)}…`)
-  })
-
-  it('truncates after collapsing, so whitespace does not count', () => {
-    const q = quote(`${'z'.repeat(299)}\n\n\n\n\nA`)
-    expect(q).toBe(`${'z'.repeat(299)} A`.slice(0, 300) + '…')
-  })
-})
-
 describe('retryAfterMs', () => {
   it.each([
     ['0', 0],
@@ -240,10 +214,7 @@ describe('retryAfterMs', () => {
     expect(retryAfterMs(value as string | string[] | undefined, NOW)).toBeUndefined()
   })
 
-  // DOUBTFUL (src/codearts/answer.ts retryAfterMs): Date.parse is V8-lenient, so junk that holds a
-  // number reads as some date in the past (0 ms) instead of "unreadable" (undefined). Harmless to the
-  // poller today (backoff takes the larger of its own delay and this), but it breaks the documented
-  // contract.
+  // Date.parse reads much junk as some date; only an IMF-fixdate counts.
   it.each(['-1', 'abc 12', 'retry 5'])('gives undefined for the junk value %j', value => {
     expect(retryAfterMs(value, NOW)).toBeUndefined()
   })

@@ -38,9 +38,7 @@ describe('regionEndpoint', () => {
     }
   )
 
-  // BUG (latent, src/endpoint.ts regionEndpoint: `return EU_CLOUD[region]`): the lookup goes through
-  // Object.prototype, so these names return a function / an object instead of undefined. readSettings
-  // is shielded by its region pattern, but the exported function breaks its own return type.
+  // Names every object inherits must not look like regions.
   it.each(['toString', '__proto__', 'constructor'])(
     'knows no endpoint for the Object.prototype name %j',
     region => {

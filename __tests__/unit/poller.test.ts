@@ -146,9 +146,29 @@ describe('waitForRun', () => {
   })
 
   it('treats a body that is not an object as a transient problem', async () => {
-    const { result, warnings } = await run([{ kind: 'ok', body: [] }, succeeded()])
+    const { result, warnings } = await run([{ kind: 'ok', body: [] }, running(), succeeded()])
     expect(result.kind).toBe('completed')
     expect(warnings).toHaveLength(1)
+    expect(warnings[0]).toContain('not a JSON object')
+  })
+
+  it('never ends on a completed answer that names no run', async () => {
+    const { result, calls } = await run([status(null, 'completed', 'success')], {
+      timeoutMs: 5_000
+    })
+    expect(result.kind).toBe('timed_out')
+    expect(calls.length).toBeGreaterThan(1)
+    expect(calls.every(c => c.runId === undefined)).toBe(true)
+  })
+
+  it('warns when the latest run had already completed when the wait began', async () => {
+    const stale = await run([succeeded()])
+    expect(stale.result.kind).toBe('completed')
+    expect(stale.warnings).toHaveLength(1)
+    expect(stale.warnings[0]).toContain('already completed')
+    // Not when the user named the run, nor when the wait saw the run running first.
+    expect((await run([succeeded()], { runId: '7' })).warnings).toEqual([])
+    expect((await run([running(), succeeded()])).warnings).toEqual([])
   })
 
   it('retries transient errors with growing backoff, and resets it after a success', async () => {

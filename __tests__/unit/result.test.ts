@@ -1,6 +1,6 @@
 import type { Run, Stage, Task } from '../../src/model.js'
 import type { WaitResult } from '../../src/poller.js'
-import { decide, findCulprit, outputsOf } from '../../src/result.js'
+import { decide, findCulprit, outputsOf, stagesJson } from '../../src/result.js'
 
 function task(name: string, over: Partial<Task> = {}): Task {
   return {
@@ -268,5 +268,28 @@ describe('outputsOf', () => {
       },
       { name: 'Empty', status: null, outcome: null, duration: null, error: null, tasks: [] }
     ])
+  })
+})
+
+describe('stagesJson', () => {
+  it('cuts long messages short', () => {
+    const parsed = JSON.parse(
+      stagesJson([stage('Build', [task('Compile', { errorMessage: 'e'.repeat(5000) })])])
+    ) as { tasks: { error: string }[] }[]
+    expect(parsed[0]?.tasks[0]?.error).toBe(`${'e'.repeat(1000)}…`)
+  })
+
+  it('stays valid JSON under 512 KiB however many stages there are', () => {
+    const many = Array.from({ length: 5000 }, (_, i) =>
+      stage(`Stage ${i}`, [task('t', { errorMessage: 'x'.repeat(2000) })], {
+        errorMessage: 'y'.repeat(2000)
+      })
+    )
+    const json = stagesJson(many)
+    expect(Buffer.byteLength(json)).toBeLessThanOrEqual(512 * 1024)
+    const parsed = JSON.parse(json) as { name: string }[]
+    expect(parsed.length).toBeGreaterThan(100)
+    expect(parsed.length).toBeLessThan(5000)
+    expect(parsed[0]?.name).toBe('Stage 0')
   })
 })

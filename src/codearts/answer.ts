@@ -1,5 +1,6 @@
 // What an HTTP answer from the API means for the wait: a body to read, a fault worth retrying, or an
 // error no retry can fix. Pure, so every rule here is tested without a server.
+import { quote } from '../quote.js'
 import type { HttpResponse } from './transport.js'
 
 export type Answer =
@@ -14,14 +15,6 @@ export interface ApiError {
 
 // Credentials the gateway refused. Retrying these only counts towards its five-failure lock-out.
 const AUTH_CODES = new Set(['APIGW.0301', 'APIGW.0303', 'APIGW.0307', 'DEV.00000001'])
-
-const MAX_QUOTED = 300
-
-/** One line of server text, short enough for a log line or annotation. */
-export function quote(value: string): string {
-  const line = value.replace(/\s+/g, ' ').trim()
-  return line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}…` : line
-}
 
 function field(value: unknown): string | null {
   return typeof value === 'string' && value.trim() !== '' ? value : null
@@ -43,7 +36,9 @@ export function apiError(body: unknown): ApiError | null {
 
 function describe(error: ApiError | null): string {
   if (!error) return ''
-  const parts = [error.code, error.message && quote(error.message)].filter(Boolean)
+  const parts = [error.code && quote(error.code), error.message && quote(error.message)].filter(
+    Boolean
+  )
   return parts.length ? ` (${parts.join(': ')})` : ''
 }
 
@@ -54,7 +49,10 @@ export function retryAfterMs(
 ): number | undefined {
   const text = Array.isArray(value) ? value[0] : value
   if (!text) return undefined
-  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) return Number(text) * 1000
+  if (/^\s*\d+(\.\d+)?\s*$/.test(text)) {
+    const ms = Number(text) * 1000
+    return Number.isFinite(ms) ? ms : undefined
+  }
   // Only an IMF-fixdate (`Wed, 21 Oct 2015 07:28:00 GMT`): Date.parse reads much junk as some date.
   if (!/^\s*[A-Z][a-z]{2}, \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT\s*$/.test(text))
     return undefined

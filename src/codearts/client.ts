@@ -1,14 +1,39 @@
 // The CodeArts Pipeline API as the wait needs it: URLs, auth headers, and answers read into `Answer`.
 import { readAnswer, type Answer } from './answer.js'
 import type { Auth } from './auth.js'
-import type { Transport } from './transport.js'
+import { TransportError, type HttpResponse, type Transport } from './transport.js'
 
 export interface ClientOptions {
   endpoint: string
   auth: Auth
   transport: Transport
+  /**
+   * Credentials to cut out of every answer before it is read: an API that echoes one back must not
+   * carry it into logs, outputs or the summary, where a shortened copy would escape the runner's mask.
+   */
+  secrets: string[]
   now?: () => number
 }
+
+/** A certificate the runner does not trust will not become trusted by asking again. */
+function isTlsTrustError(code: string | undefined): boolean {
+  return (
+    code !== undefined && /^(CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_|ERR_TLS_CERT_)/.test(code)
+  )
+}
+
+function scrub(text: string, secrets: string[]): string {
+  let clean = text
+  for (const secret of secrets) {
+    // Also the form a JSON encoder that escapes "/" would write.
+    for (const form of new Set([secret, secret.replace(/\//g, '\\/')])) {
+      clean = clean.split(form).join('***')
+    }
+  }
+  return clean
+}
+
+const USER_AGENT = 'codearts-pipeline-action'
 
 export class CodeArtsClient {
   constructor(private readonly options: ClientOptions) {}
@@ -23,14 +48,34 @@ export class CodeArtsClient {
         url,
         headers: {
           Accept: 'application/json',
-          'Content-Type': 'application/json;charset=UTF-8',
+          'User-Agent': USER_AGENT,
           ...this.options.auth({ method: 'GET', url })
         },
         timeoutMs
       })
-      return readAnswer(response, (this.options.now ?? Date.now)())
+      return readAnswer(this.scrubbed(response), (this.options.now ?? Date.now)())
     } catch (error) {
-      return { kind: 'transient', reason: error instanceof Error ? error.message : String(error) }
+      const reason = error instanceof Error ? error.message : String(error)
+      if (error instanceof TransportError && isTlsTrustError(error.code)) {
+        return {
+          kind: 'fatal',
+          reason: `${reason}: the endpoint's TLS certificate is not trusted; check the endpoint input, or give the runner its CA with NODE_EXTRA_CA_CERTS`
+        }
+      }
+      return { kind: 'transient', reason }
+    }
+  }
+
+  private scrubbed(response: HttpResponse): HttpResponse {
+    const { secrets } = this.options
+    const location = response.headers.location
+    return {
+      status: response.status,
+      headers:
+        location === undefined
+          ? response.headers
+          : { ...response.headers, location: scrub(location, secrets) },
+      body: scrub(response.body, secrets)
     }
   }
 }

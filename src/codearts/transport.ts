@@ -27,12 +27,20 @@ export interface Transport {
 /** No answer at all: the connection failed, timed out, or sent more than the size cap. */
 export class TransportError extends Error {
   override name = 'TransportError'
+  /** Node's error code (`ECONNRESET`, `CERT_HAS_EXPIRED`, ...) when there is one. */
+  constructor(
+    message: string,
+    readonly code?: string
+  ) {
+    super(message)
+  }
 }
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024
 
-export function createTransport(userAgent: string): Transport {
-  const client = new HttpClient(userAgent, [], { keepAlive: true })
+export function createTransport(): Transport {
+  // Only its proxy-aware agents are used; requests are sent by send() below.
+  const client = new HttpClient('codearts-pipeline-action', [], { keepAlive: true })
   return {
     request: req => send(client.getAgent(req.url), req),
     close: () => client.dispose()
@@ -49,14 +57,19 @@ function send(agent: http.Agent, req: HttpRequest): Promise<HttpResponse> {
       headers,
       agent
     })
-    // One deadline for connect, headers and body alike, so a slow drip cannot outlive it.
-    const timer = setTimeout(() => {
-      request.destroy(new TransportError(`no complete answer within ${req.timeoutMs} ms`))
-    }, req.timeoutMs)
     const fail = (error: Error): void => {
       clearTimeout(timer)
-      reject(error instanceof TransportError ? error : new TransportError(describe(error)))
+      reject(
+        error instanceof TransportError ? error : new TransportError(describe(error), codeOf(error))
+      )
     }
+    // One deadline for proxy handshake, connect, headers and body alike, so a slow drip cannot outlive
+    // it. Settle here rather than wait for destroy() to emit 'error': while a proxy agent is still in
+    // its CONNECT handshake there is no socket yet, and no 'error' ever comes.
+    const timer = setTimeout(() => {
+      fail(new TransportError(`no complete answer within ${req.timeoutMs} ms`))
+      request.destroy()
+    }, req.timeoutMs)
     request.on('error', fail)
     request.on('response', response => {
       const chunks: Buffer[] = []
@@ -70,7 +83,9 @@ function send(agent: http.Agent, req: HttpRequest): Promise<HttpResponse> {
         chunks.push(chunk)
       })
       response.on('error', fail)
-      response.on('aborted', () => fail(new TransportError('connection closed mid-answer')))
+      response.on('close', () => {
+        if (!response.complete) fail(new TransportError('connection closed mid-answer'))
+      })
       response.on('end', () => {
         clearTimeout(timer)
         resolve({
@@ -84,6 +99,11 @@ function send(agent: http.Agent, req: HttpRequest): Promise<HttpResponse> {
   })
 }
 
-function describe(error: Error & { code?: string }): string {
-  return error.code ? `${error.code}: ${error.message}` : error.message
+function codeOf(error: Error & { code?: unknown }): string | undefined {
+  return typeof error.code === 'string' ? error.code : undefined
+}
+
+function describe(error: Error): string {
+  const code = codeOf(error)
+  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message
 }

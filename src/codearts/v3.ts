@@ -22,7 +22,7 @@ export function text(value: unknown): string | null {
   return null
 }
 
-function seconds(value: unknown): number | null {
+function secondsOf(value: unknown): number | null {
   const t = text(value)
   if (t === null || !/^\s*\d+(\.\d+)?\s*$/.test(t)) return null
   return Number(t)
@@ -37,7 +37,7 @@ function timeMs(value: string | null): number | null {
 }
 
 function duration(item: Json): number | null {
-  const given = seconds(item.elapsed_time)
+  const given = secondsOf(item.elapsed_time)
   if (given !== null) return given
   const start = timeMs(text(item.start_time))
   const end = timeMs(text(item.end_time))
