@@ -13,8 +13,13 @@ export default tseslint.config(
     // Only main.ts may talk to the runner; logic modules stay free of @actions/* so they test directly.
     files: ['src/**/*.ts'],
     ignores: ['src/main.ts', 'src/codearts/transport.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ['@actions/*'] }] }
+  },
+  {
+    // The transport takes its proxy-aware agents from @actions/http-client, and nothing else.
+    files: ['src/codearts/transport.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: ['@actions/*'] }]
+      'no-restricted-imports': ['error', { patterns: ['@actions/*', '!@actions/http-client'] }]
     }
   }
 )

@@ -125,30 +125,41 @@ export interface V3RunSpec {
   elapsed?: string
 }
 
-/** A v3 status body in the documented shape. */
+const START = Date.UTC(2026, 10, 26, 10, 0, 0)
+
+/** `2026-11-26 10:03:00`, the API's zone-less format, `seconds` after the run's start. */
+function clock(seconds: number): string {
+  return new Date(START + seconds * 1000).toISOString().slice(0, 19).replace('T', ' ')
+}
+
+/** A v3 status body in the documented shape; times agree with the elapsed times given. */
 export function v3Status(spec: V3RunSpec): Record<string, unknown> {
   const pipelineId = spec.pipelineId ?? 'pipe-1'
-  const item = (t: V3TaskSpec, i: number, type: 'stage' | 'task') => ({
-    id: `${type}_${i}`,
-    name: t.name,
-    type,
-    status: t.status,
-    outcome: t.outcome ?? null,
-    start_time: '2026-11-26 10:00:00',
-    end_time: t.status === 'completed' ? '2026-11-26 10:01:00' : null,
-    elapsed_time: t.elapsed ?? '60',
-    error_code: t.errorMsg ? 'PIPE.0001' : null,
-    error_msg: t.errorMsg ?? null,
-    detail_url: null
-  })
+  const item = (t: V3TaskSpec, i: number, type: 'stage' | 'task') => {
+    const elapsed = t.elapsed ?? (t.status === 'waiting' ? '' : '60')
+    return {
+      id: `${type}_${i}`,
+      name: t.name,
+      type,
+      status: t.status,
+      outcome: t.outcome ?? null,
+      start_time: t.status === 'waiting' ? null : clock(0),
+      end_time: t.status === 'completed' ? clock(Number(elapsed) || 0) : null,
+      elapsed_time: elapsed === '' ? null : elapsed,
+      error_code: t.errorMsg ? 'PIPE.0001' : null,
+      error_msg: t.errorMsg ?? null,
+      detail_url: null
+    }
+  }
+  const elapsed = spec.elapsed ?? '180'
   return {
     pipeline_id: pipelineId,
     pipeline_name: spec.name ?? 'web-release',
     executor: 'release-bot',
     build_id: spec.buildId,
-    start_time: '2026-11-26 10:00:00',
-    end_time: spec.status === 'completed' ? '2026-11-26 10:03:00' : null,
-    elapsed_time: spec.elapsed ?? '180',
+    start_time: clock(0),
+    end_time: spec.status === 'completed' ? clock(Number(elapsed) || 0) : null,
+    elapsed_time: elapsed,
     status: spec.status,
     outcome: spec.outcome ?? null,
     detail_url: `https://devcloud.example.com/pipeline/detail/${pipelineId}/${spec.buildId ?? ''}`,

@@ -3,9 +3,10 @@
 import { spawn } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join, resolve } from 'node:path'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 
-export const ACTION_PATH = resolve(process.cwd(), 'dist/index.js')
+export const ACTION_PATH = fileURLToPath(new URL('../../dist/index.js', import.meta.url))
 
 export interface ActionRun {
   code: number | null
