@@ -31488,12 +31488,9 @@ function createTransport() {
 function send(agent, req) {
     return new Promise((resolve, reject) => {
         const url = new URL(req.url);
-        const headers = { ...req.headers };
-        if (req.body !== undefined)
-            headers['Content-Length'] = String(Buffer.byteLength(req.body));
         const request = (url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_).request(url, {
             method: req.method,
-            headers,
+            headers: req.headers,
             agent
         });
         const fail = (error) => {
@@ -31533,7 +31530,7 @@ function send(agent, req) {
                 });
             });
         });
-        request.end(req.body);
+        request.end();
     });
 }
 function codeOf(error) {

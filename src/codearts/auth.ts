@@ -4,7 +4,6 @@
 export interface SignableRequest {
   method: string
   url: string
-  body?: string
 }
 
 /** Headers that authenticate `request`. */

@@ -6,10 +6,9 @@ import * as https from 'node:https'
 import { HttpClient } from '@actions/http-client'
 
 export interface HttpRequest {
-  method: 'GET' | 'POST'
+  method: 'GET'
   url: string
   headers: Record<string, string>
-  body?: string
   timeoutMs: number
 }
 
@@ -50,11 +49,9 @@ export function createTransport(): Transport {
 function send(agent: http.Agent, req: HttpRequest): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const url = new URL(req.url)
-    const headers: Record<string, string> = { ...req.headers }
-    if (req.body !== undefined) headers['Content-Length'] = String(Buffer.byteLength(req.body))
     const request = (url.protocol === 'https:' ? https : http).request(url, {
       method: req.method,
-      headers,
+      headers: req.headers,
       agent
     })
     const fail = (error: Error): void => {
@@ -95,7 +92,7 @@ function send(agent: http.Agent, req: HttpRequest): Promise<HttpResponse> {
         })
       })
     })
-    request.end(req.body)
+    request.end()
   })
 }
 
