@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5418);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9757);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 // The verdict is out. A DNS lookup or proxy handshake abandoned at the deadline can still hold the
@@ -28386,7 +28386,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 5418:
+/***/ 9757:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -31342,25 +31342,34 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
-;// CONCATENATED MODULE: ./src/quote.ts
-// Server text made safe for one log line or annotation.
-const MAX_QUOTED = 300;
-/**
- * One line of server text, short enough for a log line or annotation. One line also means it can never
- * start a workflow command (`::...`) of its own.
- */
-function quote(value) {
-    // Control characters too: an escape sequence could recolour or rewrite the log line.
-    const line = value.replace(/[\s\p{Cc}]+/gu, ' ').trim();
-    return line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}…` : line;
-}
-
 ;// CONCATENATED MODULE: ./src/codearts/auth.ts
 // How a request proves who sends it. One function per credential kind, so the client stays the same
 // whichever the user has.
 /** An IAM token, sent as is. */
 function tokenAuth(token) {
     return () => ({ 'X-Auth-Token': token });
+}
+
+;// CONCATENATED MODULE: ./src/quote.ts
+// Server text made safe to show: cut to a length, and (for logs and annotations) kept to one line.
+const MAX_QUOTED = 300;
+/** `text` cut to `max` characters with an ellipsis, never splitting a surrogate pair. */
+function clip(text, max) {
+    if (text.length <= max)
+        return text;
+    const end = /[\uD800-\uDBFF]/.test(text[max - 1] ?? '') ? max - 1 : max;
+    return `${text.slice(0, end)}…`;
+}
+/**
+ * One line of server text, short enough for a log line or annotation. One line means it can never start
+ * a workflow command (`::...`) of its own; control characters could rewrite the line, and invisible
+ * format characters (bidi overrides, zero-width spaces) could make it read as something else.
+ */
+function quote(value) {
+    return clip(value
+        .replace(/\p{Cf}/gu, '')
+        .replace(/[\s\p{Cc}]+/gu, ' ')
+        .trim(), MAX_QUOTED);
 }
 
 ;// CONCATENATED MODULE: ./src/codearts/answer.ts
@@ -31459,10 +31468,76 @@ function readAnswer(response, nowMs) {
 var external_node_http_ = __nccwpck_require__(7067);
 ;// CONCATENATED MODULE: external "node:https"
 const external_node_https_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:https");
+// EXTERNAL MODULE: external "node:dns"
+var external_node_dns_ = __nccwpck_require__(610);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/codearts/lookup.ts
+// Host name lookup that a silent DNS server cannot turn into a hang.
+//
+// Node's usual lookup (getaddrinfo) runs on a libuv worker thread, and a process cannot exit while such a
+// thread is stuck: with a DNS server that never answers, the step would outlive its timeout by the
+// resolver's own timeouts, however the request itself is abandoned. So a name is first asked of DNS
+// through c-ares, which runs on the event loop and is dropped at exit. Only once DNS has answered at all
+// (even "no such name") does the system's own lookup run, with its hosts file, search domains and
+// nsswitch order, none of which this changes. Names in the hosts file skip the probe.
+
+
+// c-ares answers these when it heard nothing from DNS at all.
+const SILENT = new Set([external_node_dns_.TIMEOUT, external_node_dns_.CANCELLED]);
+function hostsFilePath() {
+    return process.platform === 'win32'
+        ? `${process.env.SystemRoot ?? 'C:\\Windows'}\\System32\\drivers\\etc\\hosts`
+        : '/etc/hosts';
+}
+/** The names the hosts file lists, lower-cased. */
+function namesInHosts(text) {
+    const names = new Set();
+    for (const line of text.split(/\r?\n/)) {
+        const [, ...aliases] = line.replace(/#.*/, '').trim().split(/\s+/);
+        for (const name of aliases)
+            if (name)
+                names.add(name.toLowerCase());
+    }
+    return names;
+}
+function createLookup(options = {}) {
+    // A second per try, three tries: DNS that is alive answers well inside that.
+    const resolver = options.resolver ?? new external_node_dns_.Resolver({ timeout: 1000, tries: 3 });
+    const systemLookup = options.systemLookup ?? external_node_dns_.lookup;
+    let hosts;
+    const inHosts = (name) => {
+        if (hosts === undefined) {
+            try {
+                hosts = namesInHosts((options.hostsFile ?? (() => (0,external_node_fs_namespaceObject.readFileSync)(hostsFilePath(), 'utf8')))());
+            }
+            catch {
+                hosts = new Set();
+            }
+        }
+        return hosts.has(name.toLowerCase());
+    };
+    const lookup = (hostname, lookupOptions, callback) => {
+        if (hostname.toLowerCase() === 'localhost' || inHosts(hostname)) {
+            systemLookup(hostname, lookupOptions, callback);
+            return;
+        }
+        resolver.resolve4(hostname, error => {
+            if (error && SILENT.has(error.code ?? '')) {
+                callback(Object.assign(new Error(`DNS did not answer for ${hostname}`), { code: error.code }), '', 4);
+                return;
+            }
+            systemLookup(hostname, lookupOptions, callback);
+        });
+    };
+    return { lookup, cancel: () => resolver.cancel() };
+}
+
 ;// CONCATENATED MODULE: ./src/codearts/transport.ts
 // HTTP for the API client: one request, bounded in time and size, never following a redirect.
 // @actions/http-client supplies the agent so that https_proxy/no_proxy work as in every other action;
 // the request itself is made here because its client cannot abort a request that hangs mid-body.
+
 
 
 
@@ -31480,18 +31555,23 @@ const MAX_BODY_BYTES = 8 * 1024 * 1024;
 function createTransport() {
     // Only its proxy-aware agents are used; requests are sent by send() below.
     const client = new lib_HttpClient('codearts-pipeline-action', [], { keepAlive: true });
+    const { lookup, cancel } = createLookup();
     return {
-        request: req => send(client.getAgent(req.url), req),
-        close: () => client.dispose()
+        request: req => send(client.getAgent(req.url), lookup, req),
+        close: () => {
+            cancel();
+            client.dispose();
+        }
     };
 }
-function send(agent, req) {
+function send(agent, lookup, req) {
     return new Promise((resolve, reject) => {
         const url = new URL(req.url);
         const request = (url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_).request(url, {
             method: req.method,
             headers: req.headers,
-            agent
+            agent,
+            lookup
         });
         const fail = (error) => {
             clearTimeout(timer);
@@ -31717,7 +31797,7 @@ function parseDuration(text) {
 function formatDuration(ms) {
     if (ms < 1000)
         return `${Math.round(ms)}ms`;
-    if (ms < 60_000)
+    if (ms < 59_950)
         return `${Number((ms / 1000).toFixed(1))}s`;
     let rest = Math.round(ms / 1000);
     const h = Math.floor(rest / 3600);
@@ -41308,21 +41388,24 @@ function isLoopback(hostname) {
  * A user-given base URL, normalised without a trailing slash; or an error text saying what is wrong.
  * Plain http is allowed only on loopback: anywhere else it would send the credentials in clear.
  */
+const ENDPOINT_RULE = 'accepts an https base URL such as https://cloudpipeline-ext.ap-southeast-3.myhuaweicloud.com (http only for 127.0.0.0/8, ::1 and localhost)';
 function parseEndpoint(text) {
     let url;
     try {
         url = new URL(text);
     }
     catch {
-        return { error: 'is not a URL' };
+        return { error: `is not a URL; it ${ENDPOINT_RULE}` };
     }
     if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-        return { error: 'must use https (http is accepted only for 127.0.0.0/8, ::1 and localhost)' };
+        return { error: `must use https; it ${ENDPOINT_RULE}` };
     }
-    if (url.username || url.password)
-        return { error: 'must not carry a user name or password' };
-    if (url.search || url.hash)
-        return { error: 'must not have a query string or fragment' };
+    if (url.username || url.password) {
+        return { error: `must not carry a user name or password; it ${ENDPOINT_RULE}` };
+    }
+    if (url.search || url.hash) {
+        return { error: `must not have a query string or fragment; it ${ENDPOINT_RULE}` };
+    }
     return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
 }
 
@@ -41342,22 +41425,19 @@ class InputError extends Error {
 // setTimeout fires at once past 2^31-1 ms; a week is far beyond any GitHub job anyway.
 const MAX_DURATION_MS = 7 * 24 * 3_600_000;
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
+const ID_RULE = 'letters, digits, "-" and "_" only (at most 128 characters)';
 const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/;
 function id(required) {
     return schemas_string()
-        .refine(v => !required || v !== '', { message: 'is required', abort: true })
-        .refine(v => v === '' || ID_PATTERN.test(v), {
-        message: 'accepts letters, digits, "-" and "_" only (at most 128 characters)'
-    });
+        .refine(v => !required || v !== '', { message: `is required: ${ID_RULE}`, abort: true })
+        .refine(v => v === '' || ID_PATTERN.test(v), { message: `accepts ${ID_RULE}` });
 }
-function input_helper_duration() {
+function input_helper_duration(minMs) {
+    const rule = `accepts a duration from ${formatDuration(minMs)} to ${formatDuration(MAX_DURATION_MS)}: ${DURATION_FORMS}`;
     return schemas_string().transform((text, ctx) => {
         const ms = parseDuration(text);
-        if (ms === undefined || ms <= 0 || ms > MAX_DURATION_MS) {
-            ctx.addIssue({
-                code: 'custom',
-                message: `accepts a duration above 0 and at most ${formatDuration(MAX_DURATION_MS)}: ${DURATION_FORMS}`
-            });
+        if (ms === undefined || ms < minMs || ms > MAX_DURATION_MS) {
+            ctx.addIssue({ code: 'custom', message: rule });
             return NEVER;
         }
         return ms;
@@ -41411,8 +41491,9 @@ function inputSchema(endpointGiven) {
         // whole timeout. The value itself is never echoed.
         v => /^[\x21-\x7e]+$/.test(v), { message: 'accepts visible ASCII characters only (no spaces or line breaks)' }),
         'build-id': id(false),
-        timeout: input_helper_duration(),
-        'poll-interval': input_helper_duration(),
+        timeout: input_helper_duration(1),
+        // Polling faster only invites the gateway's throttling.
+        'poll-interval': input_helper_duration(100),
         summary: bool
     })
         .transform((raw) => ({
@@ -41461,6 +41542,50 @@ function readSettings(source) {
     }));
 }
 
+;// CONCATENATED MODULE: ./src/outputs.ts
+
+function outputsOf(run, conclusion) {
+    const outputs = { conclusion };
+    if (!run)
+        return outputs;
+    const known = {
+        status: run.status,
+        outcome: run.outcome,
+        'build-id': run.runId,
+        'pipeline-name': run.pipelineName,
+        'detail-url': run.detailUrl,
+        'elapsed-time': run.durationSeconds === null ? null : String(run.durationSeconds)
+    };
+    for (const [name, value] of Object.entries(known))
+        if (value !== null)
+            outputs[name] = value;
+    outputs.stages = stagesJson(run.stages);
+    return outputs;
+}
+// GitHub takes up to 1 MB per output; stay well inside it however long the messages or many the stages.
+const MAX_STAGES_BYTES = 512 * 1024;
+const MAX_MESSAGE_CHARS = 1000;
+/** The `stages` output: stages with their tasks, messages cut short, stages past the size cap left out. */
+function stagesJson(stages) {
+    const item = (t) => ({
+        name: t.name,
+        status: t.status,
+        outcome: t.outcome,
+        duration: t.durationSeconds,
+        error: t.errorMessage && clip(t.errorMessage, MAX_MESSAGE_CHARS)
+    });
+    const kept = [];
+    let size = 2;
+    for (const stage of stages) {
+        const entry = JSON.stringify({ ...item(stage), tasks: stage.tasks.map(item) });
+        size += Buffer.byteLength(entry) + 1;
+        if (size > MAX_STAGES_BYTES)
+            break;
+        kept.push(entry);
+    }
+    return `[${kept.join(',')}]`;
+}
+
 ;// CONCATENATED MODULE: ./src/progress.ts
 // One log line per change of the run, its stages or their tasks, instead of one per poll.
 
@@ -41475,27 +41600,31 @@ function taskLine(label, item) {
     const error = item.errorMessage ? `: ${quote(item.errorMessage)}` : '';
     return `${label}: ${state(item)}${error}`;
 }
+/** Each stage and task of a run, under a key that is unique even when the API repeats an id. */
+function items(run) {
+    return run.stages.flatMap((stage, i) => {
+        const stageKey = `${i}:${stage.id}`;
+        return [
+            [stageKey, stage, `  Stage "${quote(stage.name)}"`],
+            ...stage.tasks.map((task, j) => [
+                `${stageKey}/${j}:${task.id}`,
+                task,
+                `    Task "${quote(stage.name)} › ${quote(task.name)}"`
+            ])
+        ];
+    });
+}
 /** The lines describing what changed from `before` to `after` (everything, when before is null). */
 function describeChanges(before, after) {
-    const seen = new Map();
-    const key = (item) => `${state(item)}|${item.errorMessage ?? ''}`;
-    for (const stage of before?.stages ?? []) {
-        seen.set(stage.id, key(stage));
-        for (const task of stage.tasks)
-            seen.set(`${stage.id}/${task.id}`, key(task));
-    }
+    const fingerprint = (item) => `${state(item)}|${item.errorMessage ?? ''}`;
+    const seen = new Map(before ? items(before).map(([key, item]) => [key, fingerprint(item)]) : []);
     const lines = [];
     if (before === null || state(before) !== state(after) || before.runId !== after.runId) {
         lines.push(`Run ${quote(after.runId ?? '(none)')}: ${state(after)}`);
     }
-    for (const stage of after.stages) {
-        if (seen.get(stage.id) !== key(stage))
-            lines.push(taskLine(`  Stage "${quote(stage.name)}"`, stage));
-        for (const task of stage.tasks) {
-            if (seen.get(`${stage.id}/${task.id}`) !== key(task)) {
-                lines.push(taskLine(`    Task "${quote(stage.name)} › ${quote(task.name)}"`, task));
-            }
-        }
+    for (const [key, item, label] of items(after)) {
+        if (seen.get(key) !== fingerprint(item))
+            lines.push(taskLine(label, item));
     }
     return lines;
 }
@@ -41506,6 +41635,8 @@ function describeChanges(before, after) {
 
 const MAX_REQUEST_MS = 30_000;
 const MIN_REQUEST_MS = 2_000;
+// Less time left than this, and a request could only fail (and be reported as a fault).
+const NO_TIME_LEFT_MS = 50;
 const MAX_BACKOFF_MS = 60_000;
 /** How long one status request may take: long enough for a slow gateway, short next to the wait. */
 function requestTimeoutMs(pollIntervalMs) {
@@ -41550,7 +41681,7 @@ async function waitForRun(options) {
                 log.info('The pipeline has no run yet; waiting for one to appear.');
             return;
         }
-        if (last?.runId == null && options.runId === undefined && run.phase === 'completed') {
+        if (last === null && options.runId === undefined && run.phase === 'completed') {
             log.warning(`The latest run, ${quote(run.runId)}, had already completed when the wait began; ` +
                 'to wait for a particular run, pass its build-id.');
         }
@@ -41564,7 +41695,7 @@ async function waitForRun(options) {
     };
     for (;;) {
         const remaining = deadline - now();
-        if (remaining <= 0)
+        if (remaining < NO_TIME_LEFT_MS)
             return { kind: 'timed_out', run: last, lastProblem };
         log.debug(`GET status of ${runId ? `run ${runId}` : 'the latest run'}`);
         const answer = await options.fetchStatus(runId, Math.min(requestMs, remaining));
@@ -41597,28 +41728,37 @@ async function waitForRun(options) {
 }
 
 ;// CONCATENATED MODULE: ./src/result.ts
-// The verdict: which conclusion a wait ends in, the one-line reason when it is not success, and the
-// step outputs. Only a completed run with outcome `success` is a success; everything else fails.
+// The verdict: which conclusion a wait ends in, and the one-line reason when it is not success. Only a
+// completed run with outcome `success` is a success; everything else fails.
 
 
 function pipelineLabel(run, pipelineId) {
     const name = run?.pipelineName;
     return name ? `pipeline "${quote(name)}" (${pipelineId})` : `pipeline ${pipelineId}`;
 }
-function failed(item) {
+// How much an item looks to blame: an error outcome or message outranks, say, a task aborted because an
+// earlier one failed.
+function blame(item) {
     const outcome = item.outcome?.toLowerCase();
-    return (outcome !== undefined && outcome !== 'success') || /fail|error/i.test(item.status ?? '');
-}
-/** The first failed task, or the failed stage when none of its tasks is marked. */
-function findCulprit(run) {
-    for (const stage of run.stages) {
-        const task = stage.tasks.find(failed);
-        if (task)
-            return { stage, task };
-        if (failed(stage))
-            return { stage };
+    if (outcome === 'success')
+        return 0;
+    if (outcome === 'error' || item.errorMessage !== null || /fail|error/i.test(item.status ?? '')) {
+        return 2;
     }
-    return undefined;
+    return outcome !== undefined ? 1 : 0;
+}
+/** The most-to-blame task (the first of equals), or the stage when none of its tasks is marked. */
+function findCulprit(run) {
+    let best;
+    for (const stage of run.stages) {
+        for (const item of [...stage.tasks, stage]) {
+            const score = blame(item);
+            if (score > (best?.score ?? 0)) {
+                best = item === stage ? { stage, score } : { stage, task: item, score };
+            }
+        }
+    }
+    return best && (best.task ? { stage: best.stage, task: best.task } : { stage: best.stage });
 }
 function culpritText(run) {
     const found = findCulprit(run);
@@ -41675,54 +41815,11 @@ function decide(result, pipelineId, timeoutMs) {
         }
     }
 }
-/** Step outputs; only what is known is set. */
-function outputsOf(run, conclusion) {
-    const outputs = { conclusion };
-    if (!run)
-        return outputs;
-    const known = {
-        status: run.status,
-        outcome: run.outcome,
-        'build-id': run.runId,
-        'pipeline-name': run.pipelineName,
-        'detail-url': run.detailUrl,
-        'elapsed-time': run.durationSeconds === null ? null : String(run.durationSeconds)
-    };
-    for (const [name, value] of Object.entries(known))
-        if (value !== null)
-            outputs[name] = value;
-    outputs.stages = stagesJson(run.stages);
-    return outputs;
-}
-// GitHub takes up to 1 MB per output; stay well inside it however long the messages or many the stages.
-const MAX_STAGES_BYTES = 512 * 1024;
-const MAX_MESSAGE_CHARS = 1000;
-/** The `stages` output: stages with their tasks, messages cut short, stages past the size cap left out. */
-function stagesJson(stages) {
-    const item = (t) => ({
-        name: t.name,
-        status: t.status,
-        outcome: t.outcome,
-        duration: t.durationSeconds,
-        error: t.errorMessage && t.errorMessage.length > MAX_MESSAGE_CHARS
-            ? `${t.errorMessage.slice(0, MAX_MESSAGE_CHARS)}…`
-            : t.errorMessage
-    });
-    const kept = [];
-    let size = 2;
-    for (const stage of stages) {
-        const entry = JSON.stringify({ ...item(stage), tasks: stage.tasks.map(item) });
-        size += Buffer.byteLength(entry) + 1;
-        if (size > MAX_STAGES_BYTES)
-            break;
-        kept.push(entry);
-    }
-    return `[${kept.join(',')}]`;
-}
 
 ;// CONCATENATED MODULE: ./src/summary.ts
 // The job summary as HTML. Every server text is escaped, so nothing the API sends becomes markup, and
 // the whole stays under GitHub's 1 MiB limit per step.
+
 
 const SUMMARY_LIMIT_BYTES = 1024 * 1024;
 // Room for the closing tags and the truncation note, with a margin for the runner's own additions.
@@ -41742,10 +41839,12 @@ const HEADING = {
     timed_out: 'timed out',
     error: 'could not be followed'
 };
-/** Text as HTML: entities for markup characters and `|` (which would end a Markdown table cell). */
+/**
+ * Text as HTML, cut to a cell's length: entities for markup characters and `|` (which would end a
+ * Markdown table cell).
+ */
 function escapeHtml(value) {
-    const text = value.length > MAX_CELL_CHARS ? `${value.slice(0, MAX_CELL_CHARS)}…` : value;
-    return text
+    return clip(value, MAX_CELL_CHARS)
         .replace(/&/g, '&amp;')
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
@@ -41763,7 +41862,7 @@ function durationText(value) {
 }
 function summary_link(url, text) {
     // Only web links: a javascript: or data: URL from the server must not become clickable.
-    if (!url || !/^https?:\/\//i.test(url))
+    if (!url || !/^https?:\/\/\S+$/i.test(url))
         return escapeHtml(text);
     return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`;
 }
@@ -41785,7 +41884,7 @@ function stageRow(stage, task, item) {
     return (`<tr>${cell(stage)}${cell(task)}${cell(item.status)}${cell(item.outcome)}` +
         `${cell(durationText(item.durationSeconds))}${cell(item.errorMessage)}</tr>`);
 }
-function renderSummary(run, verdict, pipelineId) {
+function summaryHtml(run, verdict, pipelineId) {
     const name = run.pipelineName ?? pipelineId;
     const parts = [
         `<h2>${ICON[verdict.conclusion]} CodeArts pipeline ${summary_link(run.detailUrl, name)} ${HEADING[verdict.conclusion]}</h2>`
@@ -41828,6 +41927,16 @@ function renderSummary(run, verdict, pipelineId) {
 
 
 
+
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+/** Runs a step of reporting whose failure must not change the result (or hide the real error). */
+function bestEffort(what, report) {
+    return Promise.resolve()
+        .then(report)
+        .then(() => undefined, error => warning(`Could not ${what}: ${messageOf(error)}`));
+}
 function readInputs() {
     return readSettings({
         get: name => getInput(name),
@@ -41846,11 +41955,10 @@ async function run() {
         settings = readInputs();
     }
     catch (error) {
-        setOutput('conclusion', 'error');
-        setFailed(error instanceof InputError ? error.message : String(error));
+        setFailed(error instanceof InputError ? error.message : messageOf(error));
+        await bestEffort('set the outputs', () => setOutput('conclusion', 'error'));
         return;
     }
-    const log = { info: info, debug: core_debug, warning: (line) => warning(line) };
     const transport = createTransport();
     try {
         const client = new CodeArtsClient({
@@ -41860,7 +41968,7 @@ async function run() {
             secrets: [settings.token]
         });
         const target = settings.buildId ? `run ${settings.buildId}` : 'the latest run';
-        log.info(`Waiting for ${target} of pipeline ${settings.pipelineId} at ${settings.endpoint} ` +
+        info(`Waiting for ${target} of pipeline ${settings.pipelineId} at ${settings.endpoint} ` +
             `(timeout ${formatDuration(settings.timeoutMs)}, polling every ${formatDuration(settings.pollIntervalMs)}).`);
         const result = await waitForRun({
             runId: settings.buildId,
@@ -41868,32 +41976,29 @@ async function run() {
             pollIntervalMs: settings.pollIntervalMs,
             fetchStatus: (runId, timeoutMs) => client.status(settings.pipelineId, runId, timeoutMs),
             parse: parseV3Status,
-            log
+            log: { info: info, debug: core_debug, warning: line => warning(line) }
         });
         const verdict = decide(result, settings.pipelineId, settings.timeoutMs);
-        for (const [name, value] of Object.entries(outputsOf(result.run, verdict.conclusion))) {
-            setOutput(name, value);
-        }
-        if (settings.summary && result.run) {
-            try {
-                await summary.addRaw(renderSummary(result.run, verdict, settings.pipelineId)).write();
-            }
-            catch (error) {
-                // The summary is a courtesy: failing to write it must not change the step's result.
-                log.warning(`Could not write the job summary: ${error instanceof Error ? error.message : error}`);
-            }
-        }
         if (verdict.message === undefined) {
-            log.info(`Pipeline ${quote(result.run?.pipelineName ?? settings.pipelineId)} succeeded.`);
+            info(`Pipeline ${quote(result.run?.pipelineName ?? settings.pipelineId)} succeeded.`);
         }
         else {
             error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' });
             process.exitCode = ExitCode.Failure;
         }
+        await bestEffort('set the outputs', () => {
+            for (const [name, value] of Object.entries(outputsOf(result.run, verdict.conclusion))) {
+                setOutput(name, value);
+            }
+        });
+        const { run } = result;
+        if (settings.summary && run) {
+            await bestEffort('write the job summary', () => summary.addRaw(summaryHtml(run, verdict, settings.pipelineId)).write());
+        }
     }
     catch (error) {
-        setOutput('conclusion', 'error');
-        setFailed(`Unexpected error: ${error instanceof Error ? error.message : error}`);
+        setFailed(`Unexpected error: ${messageOf(error)}`);
+        await bestEffort('set the outputs', () => setOutput('conclusion', 'error'));
     }
     finally {
         transport.close();

@@ -29,7 +29,7 @@ export function parseDuration(text: string): number | undefined {
 /** `5400000` -> `1h30m`, `200` -> `200ms`: the inverse of parseDuration, for messages. */
 export function formatDuration(ms: number): string {
   if (ms < 1000) return `${Math.round(ms)}ms`
-  if (ms < 60_000) return `${Number((ms / 1000).toFixed(1))}s`
+  if (ms < 59_950) return `${Number((ms / 1000).toFixed(1))}s`
   let rest = Math.round(ms / 1000)
   const h = Math.floor(rest / 3600)
   rest -= h * 3600

@@ -46,17 +46,24 @@ function isLoopback(hostname: string): boolean {
  * A user-given base URL, normalised without a trailing slash; or an error text saying what is wrong.
  * Plain http is allowed only on loopback: anywhere else it would send the credentials in clear.
  */
+const ENDPOINT_RULE =
+  'accepts an https base URL such as https://cloudpipeline-ext.ap-southeast-3.myhuaweicloud.com (http only for 127.0.0.0/8, ::1 and localhost)'
+
 export function parseEndpoint(text: string): { url: string } | { error: string } {
   let url: URL
   try {
     url = new URL(text)
   } catch {
-    return { error: 'is not a URL' }
+    return { error: `is not a URL; it ${ENDPOINT_RULE}` }
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    return { error: 'must use https (http is accepted only for 127.0.0.0/8, ::1 and localhost)' }
+    return { error: `must use https; it ${ENDPOINT_RULE}` }
   }
-  if (url.username || url.password) return { error: 'must not carry a user name or password' }
-  if (url.search || url.hash) return { error: 'must not have a query string or fragment' }
+  if (url.username || url.password) {
+    return { error: `must not carry a user name or password; it ${ENDPOINT_RULE}` }
+  }
+  if (url.search || url.hash) {
+    return { error: `must not have a query string or fragment; it ${ENDPOINT_RULE}` }
+  }
   return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` }
 }

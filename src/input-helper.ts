@@ -34,25 +34,22 @@ export class InputError extends Error {
 // setTimeout fires at once past 2^31-1 ms; a week is far beyond any GitHub job anyway.
 const MAX_DURATION_MS = 7 * 24 * 3_600_000
 const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/
+const ID_RULE = 'letters, digits, "-" and "_" only (at most 128 characters)'
 const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
 
 function id(required: boolean) {
   return z
     .string()
-    .refine(v => !required || v !== '', { message: 'is required', abort: true })
-    .refine(v => v === '' || ID_PATTERN.test(v), {
-      message: 'accepts letters, digits, "-" and "_" only (at most 128 characters)'
-    })
+    .refine(v => !required || v !== '', { message: `is required: ${ID_RULE}`, abort: true })
+    .refine(v => v === '' || ID_PATTERN.test(v), { message: `accepts ${ID_RULE}` })
 }
 
-function duration() {
+function duration(minMs: number) {
+  const rule = `accepts a duration from ${formatDuration(minMs)} to ${formatDuration(MAX_DURATION_MS)}: ${DURATION_FORMS}`
   return z.string().transform((text, ctx) => {
     const ms = parseDuration(text)
-    if (ms === undefined || ms <= 0 || ms > MAX_DURATION_MS) {
-      ctx.addIssue({
-        code: 'custom',
-        message: `accepts a duration above 0 and at most ${formatDuration(MAX_DURATION_MS)}: ${DURATION_FORMS}`
-      })
+    if (ms === undefined || ms < minMs || ms > MAX_DURATION_MS) {
+      ctx.addIssue({ code: 'custom', message: rule })
       return z.NEVER
     }
     return ms
@@ -116,8 +113,9 @@ function inputSchema(endpointGiven: boolean) {
           { message: 'accepts visible ASCII characters only (no spaces or line breaks)' }
         ),
       'build-id': id(false),
-      timeout: duration(),
-      'poll-interval': duration(),
+      timeout: duration(1),
+      // Polling faster only invites the gateway's throttling.
+      'poll-interval': duration(100),
       summary: bool
     })
     .transform((raw): Settings => ({

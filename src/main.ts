@@ -1,15 +1,30 @@
 // The one module that talks to the runner (@actions/core): inputs in; logs, outputs, summary, result out.
 import * as core from '@actions/core'
-import { quote } from './quote.js'
 import { tokenAuth } from './codearts/auth.js'
 import { CodeArtsClient } from './codearts/client.js'
 import { createTransport } from './codearts/transport.js'
 import { parseV3Status } from './codearts/v3.js'
 import { formatDuration } from './duration.js'
 import { InputError, readSettings, type Settings } from './input-helper.js'
+import { outputsOf } from './outputs.js'
 import { waitForRun } from './poller.js'
-import { decide, outputsOf } from './result.js'
-import { renderSummary } from './summary.js'
+import { quote } from './quote.js'
+import { decide } from './result.js'
+import { summaryHtml } from './summary.js'
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error)
+}
+
+/** Runs a step of reporting whose failure must not change the result (or hide the real error). */
+function bestEffort(what: string, report: () => void | Promise<unknown>): Promise<void> {
+  return Promise.resolve()
+    .then(report)
+    .then(
+      () => undefined,
+      error => core.warning(`Could not ${what}: ${messageOf(error)}`)
+    )
+}
 
 function readInputs(): Settings {
   return readSettings({
@@ -28,12 +43,10 @@ export async function run(): Promise<void> {
   try {
     settings = readInputs()
   } catch (error) {
-    core.setOutput('conclusion', 'error')
-    core.setFailed(error instanceof InputError ? error.message : String(error))
+    core.setFailed(error instanceof InputError ? error.message : messageOf(error))
+    await bestEffort('set the outputs', () => core.setOutput('conclusion', 'error'))
     return
   }
-
-  const log = { info: core.info, debug: core.debug, warning: (line: string) => core.warning(line) }
 
   const transport = createTransport()
   try {
@@ -44,7 +57,7 @@ export async function run(): Promise<void> {
       secrets: [settings.token]
     })
     const target = settings.buildId ? `run ${settings.buildId}` : 'the latest run'
-    log.info(
+    core.info(
       `Waiting for ${target} of pipeline ${settings.pipelineId} at ${settings.endpoint} ` +
         `(timeout ${formatDuration(settings.timeoutMs)}, polling every ${formatDuration(settings.pollIntervalMs)}).`
     )
@@ -54,32 +67,30 @@ export async function run(): Promise<void> {
       pollIntervalMs: settings.pollIntervalMs,
       fetchStatus: (runId, timeoutMs) => client.status(settings.pipelineId, runId, timeoutMs),
       parse: parseV3Status,
-      log
+      log: { info: core.info, debug: core.debug, warning: line => core.warning(line) }
     })
     const verdict = decide(result, settings.pipelineId, settings.timeoutMs)
 
-    for (const [name, value] of Object.entries(outputsOf(result.run, verdict.conclusion))) {
-      core.setOutput(name, value)
-    }
-    if (settings.summary && result.run) {
-      try {
-        await core.summary.addRaw(renderSummary(result.run, verdict, settings.pipelineId)).write()
-      } catch (error) {
-        // The summary is a courtesy: failing to write it must not change the step's result.
-        log.warning(
-          `Could not write the job summary: ${error instanceof Error ? error.message : error}`
-        )
-      }
-    }
     if (verdict.message === undefined) {
-      log.info(`Pipeline ${quote(result.run?.pipelineName ?? settings.pipelineId)} succeeded.`)
+      core.info(`Pipeline ${quote(result.run?.pipelineName ?? settings.pipelineId)} succeeded.`)
     } else {
       core.error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' })
       process.exitCode = core.ExitCode.Failure
     }
+    await bestEffort('set the outputs', () => {
+      for (const [name, value] of Object.entries(outputsOf(result.run, verdict.conclusion))) {
+        core.setOutput(name, value)
+      }
+    })
+    const { run } = result
+    if (settings.summary && run) {
+      await bestEffort('write the job summary', () =>
+        core.summary.addRaw(summaryHtml(run, verdict, settings.pipelineId)).write()
+      )
+    }
   } catch (error) {
-    core.setOutput('conclusion', 'error')
-    core.setFailed(`Unexpected error: ${error instanceof Error ? error.message : error}`)
+    core.setFailed(`Unexpected error: ${messageOf(error)}`)
+    await bestEffort('set the outputs', () => core.setOutput('conclusion', 'error'))
   } finally {
     transport.close()
   }

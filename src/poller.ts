@@ -31,6 +31,8 @@ export type WaitResult =
 
 const MAX_REQUEST_MS = 30_000
 const MIN_REQUEST_MS = 2_000
+// Less time left than this, and a request could only fail (and be reported as a fault).
+const NO_TIME_LEFT_MS = 50
 const MAX_BACKOFF_MS = 60_000
 
 /** How long one status request may take: long enough for a slow gateway, short next to the wait. */
@@ -85,7 +87,7 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
       if (last === null) log.info('The pipeline has no run yet; waiting for one to appear.')
       return
     }
-    if (last?.runId == null && options.runId === undefined && run.phase === 'completed') {
+    if (last === null && options.runId === undefined && run.phase === 'completed') {
       log.warning(
         `The latest run, ${quote(run.runId)}, had already completed when the wait began; ` +
           'to wait for a particular run, pass its build-id.'
@@ -103,7 +105,7 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
 
   for (;;) {
     const remaining = deadline - now()
-    if (remaining <= 0) return { kind: 'timed_out', run: last, lastProblem }
+    if (remaining < NO_TIME_LEFT_MS) return { kind: 'timed_out', run: last, lastProblem }
 
     log.debug(`GET status of ${runId ? `run ${runId}` : 'the latest run'}`)
     const answer = await options.fetchStatus(runId, Math.min(requestMs, remaining))

@@ -15,26 +15,31 @@ function taskLine(label: string, item: Task): string {
   return `${label}: ${state(item)}${error}`
 }
 
+/** Each stage and task of a run, under a key that is unique even when the API repeats an id. */
+function items(run: Run): [string, Task, string][] {
+  return run.stages.flatMap((stage, i) => {
+    const stageKey = `${i}:${stage.id}`
+    return [
+      [stageKey, stage, `  Stage "${quote(stage.name)}"`] as [string, Task, string],
+      ...stage.tasks.map((task, j): [string, Task, string] => [
+        `${stageKey}/${j}:${task.id}`,
+        task,
+        `    Task "${quote(stage.name)} › ${quote(task.name)}"`
+      ])
+    ]
+  })
+}
+
 /** The lines describing what changed from `before` to `after` (everything, when before is null). */
 export function describeChanges(before: Run | null, after: Run): string[] {
-  const seen = new Map<string, string>()
-  const key = (item: Task): string => `${state(item)}|${item.errorMessage ?? ''}`
-  for (const stage of before?.stages ?? []) {
-    seen.set(stage.id, key(stage))
-    for (const task of stage.tasks) seen.set(`${stage.id}/${task.id}`, key(task))
-  }
+  const fingerprint = (item: Task): string => `${state(item)}|${item.errorMessage ?? ''}`
+  const seen = new Map(before ? items(before).map(([key, item]) => [key, fingerprint(item)]) : [])
   const lines: string[] = []
   if (before === null || state(before) !== state(after) || before.runId !== after.runId) {
     lines.push(`Run ${quote(after.runId ?? '(none)')}: ${state(after)}`)
   }
-  for (const stage of after.stages) {
-    if (seen.get(stage.id) !== key(stage))
-      lines.push(taskLine(`  Stage "${quote(stage.name)}"`, stage))
-    for (const task of stage.tasks) {
-      if (seen.get(`${stage.id}/${task.id}`) !== key(task)) {
-        lines.push(taskLine(`    Task "${quote(stage.name)} › ${quote(task.name)}"`, task))
-      }
-    }
+  for (const [key, item, label] of items(after)) {
+    if (seen.get(key) !== fingerprint(item)) lines.push(taskLine(label, item))
   }
   return lines
 }

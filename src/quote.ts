@@ -1,13 +1,25 @@
-// Server text made safe for one log line or annotation.
+// Server text made safe to show: cut to a length, and (for logs and annotations) kept to one line.
 
 const MAX_QUOTED = 300
 
+/** `text` cut to `max` characters with an ellipsis, never splitting a surrogate pair. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text
+  const end = /[\uD800-\uDBFF]/.test(text[max - 1] ?? '') ? max - 1 : max
+  return `${text.slice(0, end)}…`
+}
+
 /**
- * One line of server text, short enough for a log line or annotation. One line also means it can never
- * start a workflow command (`::...`) of its own.
+ * One line of server text, short enough for a log line or annotation. One line means it can never start
+ * a workflow command (`::...`) of its own; control characters could rewrite the line, and invisible
+ * format characters (bidi overrides, zero-width spaces) could make it read as something else.
  */
 export function quote(value: string): string {
-  // Control characters too: an escape sequence could recolour or rewrite the log line.
-  const line = value.replace(/[\s\p{Cc}]+/gu, ' ').trim()
-  return line.length > MAX_QUOTED ? `${line.slice(0, MAX_QUOTED)}…` : line
+  return clip(
+    value
+      .replace(/\p{Cf}/gu, '')
+      .replace(/[\s\p{Cc}]+/gu, ' ')
+      .trim(),
+    MAX_QUOTED
+  )
 }

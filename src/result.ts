@@ -1,5 +1,5 @@
-// The verdict: which conclusion a wait ends in, the one-line reason when it is not success, and the
-// step outputs. Only a completed run with outcome `success` is a success; everything else fails.
+// The verdict: which conclusion a wait ends in, and the one-line reason when it is not success. Only a
+// completed run with outcome `success` is a success; everything else fails.
 import { quote } from './quote.js'
 import { formatDuration } from './duration.js'
 import type { Run, Stage, Task } from './model.js'
@@ -20,19 +20,29 @@ function pipelineLabel(run: Run | null, pipelineId: string): string {
   return name ? `pipeline "${quote(name)}" (${pipelineId})` : `pipeline ${pipelineId}`
 }
 
-function failed(item: Task): boolean {
+// How much an item looks to blame: an error outcome or message outranks, say, a task aborted because an
+// earlier one failed.
+function blame(item: Task): number {
   const outcome = item.outcome?.toLowerCase()
-  return (outcome !== undefined && outcome !== 'success') || /fail|error/i.test(item.status ?? '')
+  if (outcome === 'success') return 0
+  if (outcome === 'error' || item.errorMessage !== null || /fail|error/i.test(item.status ?? '')) {
+    return 2
+  }
+  return outcome !== undefined ? 1 : 0
 }
 
-/** The first failed task, or the failed stage when none of its tasks is marked. */
+/** The most-to-blame task (the first of equals), or the stage when none of its tasks is marked. */
 export function findCulprit(run: Run): { stage: Stage; task?: Task } | undefined {
+  let best: { stage: Stage; task?: Task; score: number } | undefined
   for (const stage of run.stages) {
-    const task = stage.tasks.find(failed)
-    if (task) return { stage, task }
-    if (failed(stage)) return { stage }
+    for (const item of [...stage.tasks, stage]) {
+      const score = blame(item)
+      if (score > (best?.score ?? 0)) {
+        best = item === stage ? { stage, score } : { stage, task: item, score }
+      }
+    }
   }
-  return undefined
+  return best && (best.task ? { stage: best.stage, task: best.task } : { stage: best.stage })
 }
 
 function culpritText(run: Run): { text: string; title?: string } {
@@ -91,48 +101,4 @@ export function decide(result: WaitResult, pipelineId: string, timeoutMs: number
       }
     }
   }
-}
-
-/** Step outputs; only what is known is set. */
-export function outputsOf(run: Run | null, conclusion: Conclusion): Record<string, string> {
-  const outputs: Record<string, string> = { conclusion }
-  if (!run) return outputs
-  const known: Record<string, string | null> = {
-    status: run.status,
-    outcome: run.outcome,
-    'build-id': run.runId,
-    'pipeline-name': run.pipelineName,
-    'detail-url': run.detailUrl,
-    'elapsed-time': run.durationSeconds === null ? null : String(run.durationSeconds)
-  }
-  for (const [name, value] of Object.entries(known)) if (value !== null) outputs[name] = value
-  outputs.stages = stagesJson(run.stages)
-  return outputs
-}
-
-// GitHub takes up to 1 MB per output; stay well inside it however long the messages or many the stages.
-const MAX_STAGES_BYTES = 512 * 1024
-const MAX_MESSAGE_CHARS = 1000
-
-/** The `stages` output: stages with their tasks, messages cut short, stages past the size cap left out. */
-export function stagesJson(stages: Stage[]): string {
-  const item = (t: Task) => ({
-    name: t.name,
-    status: t.status,
-    outcome: t.outcome,
-    duration: t.durationSeconds,
-    error:
-      t.errorMessage && t.errorMessage.length > MAX_MESSAGE_CHARS
-        ? `${t.errorMessage.slice(0, MAX_MESSAGE_CHARS)}…`
-        : t.errorMessage
-  })
-  const kept: string[] = []
-  let size = 2
-  for (const stage of stages) {
-    const entry = JSON.stringify({ ...item(stage), tasks: stage.tasks.map(item) })
-    size += Buffer.byteLength(entry) + 1
-    if (size > MAX_STAGES_BYTES) break
-    kept.push(entry)
-  }
-  return `[${kept.join(',')}]`
 }

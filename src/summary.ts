@@ -1,6 +1,7 @@
 // The job summary as HTML. Every server text is escaped, so nothing the API sends becomes markup, and
 // the whole stays under GitHub's 1 MiB limit per step.
 import { formatDuration } from './duration.js'
+import { clip } from './quote.js'
 import type { Run, Task } from './model.js'
 import type { Conclusion, Verdict } from './result.js'
 
@@ -25,10 +26,12 @@ const HEADING: Record<Conclusion, string> = {
   error: 'could not be followed'
 }
 
-/** Text as HTML: entities for markup characters and `|` (which would end a Markdown table cell). */
+/**
+ * Text as HTML, cut to a cell's length: entities for markup characters and `|` (which would end a
+ * Markdown table cell).
+ */
 export function escapeHtml(value: string): string {
-  const text = value.length > MAX_CELL_CHARS ? `${value.slice(0, MAX_CELL_CHARS)}…` : value
-  return text
+  return clip(value, MAX_CELL_CHARS)
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
@@ -49,7 +52,7 @@ function durationText(value: number | null): string | null {
 
 function link(url: string | null, text: string): string {
   // Only web links: a javascript: or data: URL from the server must not become clickable.
-  if (!url || !/^https?:\/\//i.test(url)) return escapeHtml(text)
+  if (!url || !/^https?:\/\/\S+$/i.test(url)) return escapeHtml(text)
   return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`
 }
 
@@ -75,7 +78,7 @@ function stageRow(stage: string, task: string, item: Task): string {
   )
 }
 
-export function renderSummary(run: Run, verdict: Verdict, pipelineId: string): string {
+export function summaryHtml(run: Run, verdict: Verdict, pipelineId: string): string {
   const name = run.pipelineName ?? pipelineId
   const parts = [
     `<h2>${ICON[verdict.conclusion]} CodeArts pipeline ${link(run.detailUrl, name)} ${HEADING[verdict.conclusion]}</h2>`

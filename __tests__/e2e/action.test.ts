@@ -1,5 +1,9 @@
 // End to end: the bundled dist/index.js as a child process against the fake CodeArts server.
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type AddressInfo, type Socket } from 'node:net'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import {
   scriptedRun,
   startFakeCodeArts,
@@ -7,19 +11,28 @@ import {
   type FakeCodeArts,
   type Script
 } from '../support/fake-codearts.js'
-import { runAction, type ActionRun } from '../support/run-action.js'
+import { runAction as runBundle, type ActionRun, type RunOptions } from '../support/run-action.js'
 
 const TOKEN = 'tok-9f8e7d6c5b4a-SECRET'
 
 let server: FakeCodeArts | undefined
+const runs: ActionRun[] = []
 afterEach(async () => {
   await server?.close()
   server = undefined
+  // Whatever else a test checks, no run may print the token.
+  for (const run of runs.splice(0)) expectNoSecret(run)
 })
 
-async function serve(script: Script): Promise<FakeCodeArts> {
-  server = await startFakeCodeArts(script)
+async function serve(script: Script, tls?: { key: string; cert: string }): Promise<FakeCodeArts> {
+  server = await startFakeCodeArts(script, tls)
   return server
+}
+
+async function runAction(actionInputs: Record<string, string>, options?: RunOptions) {
+  const run = await runBundle(actionInputs, options)
+  runs.push(run)
+  return run
 }
 
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
@@ -217,7 +230,7 @@ describe('transient faults', () => {
       { json: { error: { code: 'DEVPIPE.500', message: 'internal' } } },
       ...scriptedRun('b-7', 1, 'success')
     ])
-    const run = await runAction(inputs({ timeout: '30', 'poll-interval': '0.05' }))
+    const run = await runAction(inputs({ timeout: '30', 'poll-interval': '0.1' }))
     expect(run.code).toBe(0)
     expect(run.outputs.conclusion).toBe('success')
     const warnings = annotations(run, 'warning')
@@ -248,6 +261,31 @@ describe('fatal errors', () => {
     expect(error).toContain('APIGW.0307')
     expect(error).toContain('The token must be updated.')
     expectNoSecret(run)
+  })
+
+  it('still sets outputs and writes the summary when a fatal error follows a run seen', async () => {
+    const fake = await serve([
+      {
+        json: v3Status({
+          buildId: 'b-13',
+          status: 'running',
+          stages: [{ name: 'Build', status: 'running' }]
+        })
+      },
+      { status: 403, json: { error_code: 'DEVPIPE.00011104', error_msg: 'no permission' } }
+    ])
+    const run = await runAction(inputs())
+    expect(run.code).toBe(1)
+    expect(fake.requests).toHaveLength(2)
+    expect(run.outputs).toMatchObject({
+      conclusion: 'error',
+      status: 'running',
+      'build-id': 'b-13',
+      'pipeline-name': 'web-release'
+    })
+    expect(annotations(run, 'error')[0]).toContain('access denied')
+    expect(run.summary).toContain('could not be followed')
+    expect(run.summary).toContain('b-13')
   })
 
   it('stops at once on 404 saying what to check', async () => {
@@ -440,5 +478,59 @@ describe('inputs', () => {
     expect(run.summary).toContain('&lt;script&gt;')
     expect(run.summary).toContain('a &#124; b')
     expect(run.summary).not.toMatch(/\n\s*\n/)
+  })
+})
+
+// A certificate made for this run (no key kept in the repository); skipped where openssl is missing.
+const openssl = (() => {
+  try {
+    execFileSync('openssl', ['version'], { stdio: 'ignore' })
+    return true
+  } catch {
+    return false
+  }
+})()
+
+;(openssl ? describe : describe.skip)('TLS', () => {
+  let dir: string
+  let tls: { key: string; cert: string; certPath: string }
+  beforeAll(() => {
+    dir = mkdtempSync(join(tmpdir(), 'codearts-tls-'))
+    const [key, cert] = [join(dir, 'key.pem'), join(dir, 'cert.pem')]
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+        '-days',
+        '2'
+      ].concat(['-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1']),
+      { stdio: 'ignore' }
+    )
+    tls = { key: readFileSync(key, 'utf8'), cert: readFileSync(cert, 'utf8'), certPath: cert }
+  })
+  afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+  it('stops at once on a certificate the runner does not trust, saying how to trust it', async () => {
+    await serve(scriptedRun('b-14', 1, 'success'), tls)
+    const run = await runAction(inputs())
+    expect(run.code).toBe(1)
+    expect(run.outputs.conclusion).toBe('error')
+    expect(annotations(run, 'warning')).toEqual([])
+    expect(annotations(run, 'error')[0]).toContain('NODE_EXTRA_CA_CERTS')
+  })
+
+  it('works once the runner is given the certificate', async () => {
+    await serve(scriptedRun('b-15', 1, 'success'), tls)
+    const run = await runAction(inputs(), { env: { NODE_EXTRA_CA_CERTS: tls.certPath } })
+    expect(run.code).toBe(0)
+    expect(run.outputs.conclusion).toBe('success')
   })
 })

@@ -2,6 +2,7 @@
 // Each status request takes the next step of the script (the last step repeats), so a test can lay out a
 // run's life and the faults along the way.
 import * as http from 'node:http'
+import * as https from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
 
 export interface FakeStep {
@@ -34,12 +35,16 @@ export interface FakeCodeArts {
   close(): Promise<void>
 }
 
-export async function startFakeCodeArts(script: Script): Promise<FakeCodeArts> {
+/** With `tls`, the server speaks https with that key and certificate. */
+export async function startFakeCodeArts(
+  script: Script,
+  tls?: { key: string; cert: string }
+): Promise<FakeCodeArts> {
   const requests: RecordedRequest[] = []
   const sockets = new Set<Socket>()
   let statusCalls = 0
 
-  const server = http.createServer((req, res) => {
+  const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
@@ -65,7 +70,8 @@ export async function startFakeCodeArts(script: Script): Promise<FakeCodeArts> {
           : (script[Math.min(index, script.length - 1)] ?? { status: 500 })
       setTimeout(() => answer(res, step), step.delayMs ?? 0)
     })
-  })
+  }
+  const server = tls ? https.createServer(tls, handler) : http.createServer(handler)
   server.on('connection', socket => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
@@ -74,7 +80,7 @@ export async function startFakeCodeArts(script: Script): Promise<FakeCodeArts> {
   const { port } = server.address() as AddressInfo
 
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
     close: () =>
       new Promise<void>(resolve => {

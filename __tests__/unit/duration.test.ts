@@ -32,7 +32,8 @@ describe('formatDuration', () => {
     [10_000, '10s'],
     [5_400_000, '1h30m'],
     [3_600_000, '1h'],
-    [184_000, '3m4s']
+    [184_000, '3m4s'],
+    [59_999, '1m']
   ])('writes %d ms as %s', (ms, text) => {
     expect(formatDuration(ms)).toBe(text)
   })

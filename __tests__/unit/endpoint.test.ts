@@ -111,7 +111,10 @@ describe('parseEndpoint', () => {
   it.each(['', 'pipeline.example.com', '://x', 'https://', 'not a url'])(
     'rejects %j as not a URL',
     text => {
-      expect(parseEndpoint(text)).toEqual({ error: 'is not a URL' })
+      const result = parseEndpoint(text)
+      expect('error' in result && result.error).toMatch(
+        /^is not a URL; it accepts an https base URL/
+      )
     }
   )
 })

@@ -269,6 +269,8 @@ describe('readSettings validation', () => {
     ['timeout', '-5'],
     ['timeout', '8d'],
     ['poll-interval', '0s'],
+    ['poll-interval', '99ms'],
+    ['poll-interval', '0.05'],
     ['poll-interval', '10 sec'],
     ['summary', 'yes'],
     ['summary', '1']

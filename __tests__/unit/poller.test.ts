@@ -169,6 +169,8 @@ describe('waitForRun', () => {
     // Not when the user named the run, nor when the wait saw the run running first.
     expect((await run([succeeded()], { runId: '7' })).warnings).toEqual([])
     expect((await run([running(), succeeded()])).warnings).toEqual([])
+    // Nor when the pipeline had no run at first and the run was seen only once it was over.
+    expect((await run([neverRan(), succeeded()])).warnings).toEqual([])
   })
 
   it('retries transient errors with growing backoff, and resets it after a success', async () => {

@@ -150,3 +150,19 @@ describe('describeChanges', () => {
     for (const line of lines) expect(line.trim().startsWith('::')).toBe(false)
   })
 })
+
+describe('describeChanges with repeated ids', () => {
+  it('tells stages apart that share an id', () => {
+    const twins = (second: string): Run =>
+      run({
+        stages: [
+          stage('same', [], { name: 'A', status: 'completed' }),
+          stage('same', [], { name: 'B', status: second })
+        ]
+      })
+    expect(describeChanges(twins('running'), twins('running'))).toEqual([])
+    expect(describeChanges(twins('running'), twins('completed'))).toEqual([
+      '  Stage "B": completed'
+    ])
+  })
+})

@@ -1,4 +1,4 @@
-import { quote } from '../../src/quote.js'
+import { clip, quote } from '../../src/quote.js'
 
 describe('quote', () => {
   it('collapses newlines and runs of whitespace into single spaces and trims', () => {
@@ -23,5 +23,26 @@ describe('quote', () => {
     const q = quote('ok\n::error::injected\r\n::stop-commands::x')
     expect(q).not.toMatch(/[\r\n]/)
     expect(q.startsWith('::')).toBe(false)
+  })
+
+  it('drops invisible format characters such as bidi overrides and zero-width spaces', () => {
+    expect(quote('abc\u202Efed\u200Bx\uFEFF')).toBe('abcfedx')
+  })
+})
+
+describe('clip', () => {
+  it('keeps text within the limit as is', () => {
+    expect(clip('abc', 3)).toBe('abc')
+  })
+
+  it('cuts with an ellipsis', () => {
+    expect(clip('abcdef', 3)).toBe('abc…')
+  })
+
+  it('never splits a surrogate pair', () => {
+    const clipped = clip('ab🙂cd', 3)
+    expect(clipped).toBe('ab…')
+    // No lone high surrogate left at the cut.
+    expect(clipped).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])/)
   })
 })

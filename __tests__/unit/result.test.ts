@@ -1,6 +1,8 @@
 import type { Run, Stage, Task } from '../../src/model.js'
 import type { WaitResult } from '../../src/poller.js'
-import { decide, findCulprit, outputsOf, stagesJson } from '../../src/result.js'
+// The outputs are tested here too: they are made from the same runs as the verdict.
+import { outputsOf, stagesJson } from '../../src/outputs.js'
+import { decide, findCulprit } from '../../src/result.js'
 
 function task(name: string, over: Partial<Task> = {}): Task {
   return {
@@ -291,5 +293,45 @@ describe('stagesJson', () => {
     expect(parsed.length).toBeGreaterThan(100)
     expect(parsed.length).toBeLessThan(5000)
     expect(parsed[0]?.name).toBe('Stage 0')
+  })
+})
+
+describe('findCulprit', () => {
+  it('blames the task with the error, not an earlier one aborted because of it', () => {
+    const r = run({
+      outcome: 'error',
+      stages: [
+        stage('Test', [
+          task('lint', { outcome: 'aborted' }),
+          task('unit', { outcome: 'error', errorMessage: 'unit tests failed' })
+        ])
+      ]
+    })
+    expect(findCulprit(r)?.task?.name).toBe('unit')
+    const verdict = decide(completed(r), 'p1', 60_000)
+    expect(verdict.message).toContain('task "unit" failed')
+    expect(verdict.message).toContain('unit tests failed')
+  })
+
+  it('falls back to an aborted task when nothing carries an error', () => {
+    const r = run({
+      outcome: 'error',
+      stages: [stage('Test', [task('lint', { outcome: 'aborted' })])]
+    })
+    expect(findCulprit(r)?.task?.name).toBe('lint')
+  })
+
+  it('does not blame a successful task for carrying a message', () => {
+    const r = run({
+      stages: [stage('Build', [task('a', { errorMessage: 'just a note' })])]
+    })
+    expect(findCulprit(r)).toBeUndefined()
+  })
+
+  it('blames a failed stage whose tasks are all fine', () => {
+    const r = run({
+      stages: [stage('Deploy', [task('push')], { outcome: 'error', errorMessage: 'quota' })]
+    })
+    expect(findCulprit(r)).toEqual({ stage: r.stages[0] })
   })
 })

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { parseV3Status } from '../../src/codearts/v3.js'
 import type { Run, Stage } from '../../src/model.js'
 import type { Verdict } from '../../src/result.js'
-import { SUMMARY_LIMIT_BYTES, escapeHtml, renderSummary } from '../../src/summary.js'
+import { SUMMARY_LIMIT_BYTES, escapeHtml, summaryHtml } from '../../src/summary.js'
 
 const FIXTURES = new URL('../fixtures/', import.meta.url)
 
@@ -30,8 +30,8 @@ function stage(name: string, errorMessage: string | null, tasks: Stage['tasks'] 
   }
 }
 
-describe('renderSummary on the API reference example', () => {
-  const html = renderSummary(successRun(), SUCCESS, 'p1')
+describe('summaryHtml on the API reference example', () => {
+  const html = summaryHtml(successRun(), SUCCESS, 'p1')
 
   it('names the pipeline, the run and its outcome', () => {
     expect(html).toContain('pipeline_test')
@@ -59,12 +59,12 @@ describe('renderSummary on the API reference example', () => {
   })
 
   it('uses the pipeline id when the run has no name', () => {
-    const out = renderSummary({ ...successRun(), pipelineName: null }, SUCCESS, 'pipe-77')
+    const out = summaryHtml({ ...successRun(), pipelineName: null }, SUCCESS, 'pipe-77')
     expect(out).toContain('pipe-77')
   })
 
   it('shows the verdict message, escaped', () => {
-    const out = renderSummary(
+    const out = summaryHtml(
       successRun(),
       { conclusion: 'failure', message: 'stage "<b>x</b>" failed' },
       'p1'
@@ -74,7 +74,7 @@ describe('renderSummary on the API reference example', () => {
   })
 })
 
-describe('renderSummary with hostile server text', () => {
+describe('summaryHtml with hostile server text', () => {
   const evil = [
     '<script>alert(1)</script>',
     '<img src=x onerror=alert(1)>',
@@ -93,7 +93,7 @@ describe('renderSummary with hostile server text', () => {
     parameters: [{ name: evil, value: evil }],
     stages: [stage(evil, evil, [stage(evil, evil)])]
   }
-  const html = renderSummary(hostile, { conclusion: 'failure', message: evil }, 'p1')
+  const html = summaryHtml(hostile, { conclusion: 'failure', message: evil }, 'p1')
 
   it('lets no server markup through', () => {
     expect(html).not.toMatch(/<script/i)
@@ -120,15 +120,17 @@ describe('renderSummary with hostile server text', () => {
     expect(html).not.toContain('\r')
   })
 
-  it('does not link a javascript: or data: detail URL', () => {
+  it('does not link a javascript:, data: or broken detail URL', () => {
     for (const detailUrl of [
       'javascript:alert(document.cookie)',
       'JavaScript:alert(1)',
       ' javascript:alert(1)',
       'data:text/html,<script>alert(1)</script>',
-      '//evil.example.com'
+      '//evil.example.com',
+      'https://x.example/a\nb',
+      'https://x.example/a b'
     ]) {
-      const out = renderSummary({ ...successRun(), detailUrl }, SUCCESS, 'p1')
+      const out = summaryHtml({ ...successRun(), detailUrl }, SUCCESS, 'p1')
       expect(out).not.toContain('<a ')
       expect(out).not.toContain('href')
       expect(out).toContain('pipeline_test')
@@ -136,7 +138,7 @@ describe('renderSummary with hostile server text', () => {
   })
 
   it('escapes quotes inside a link target', () => {
-    const out = renderSummary(
+    const out = summaryHtml(
       { ...successRun(), detailUrl: 'https://x.example.com/"onmouseover="alert(1)' },
       SUCCESS,
       'p1'
@@ -145,13 +147,13 @@ describe('renderSummary with hostile server text', () => {
   })
 })
 
-describe('renderSummary size', () => {
+describe('summaryHtml size', () => {
   it('stays under 1 MiB for 20,000 stages with long messages, saying rows were left out', () => {
     const long = `<b>${'failure & more | '.repeat(300)}</b>`
     const stages = Array.from({ length: 20_000 }, (_, i) =>
       stage(`stage ${i} ${'<>'.repeat(100)}`, long, [stage(`task ${i}`, long)])
     )
-    const html = renderSummary(
+    const html = summaryHtml(
       {
         ...successRun(),
         pipelineName: '<'.repeat(50_000),
@@ -175,7 +177,7 @@ describe('renderSummary size', () => {
 
   it('shows every row when they fit', () => {
     const stages = Array.from({ length: 50 }, (_, i) => stage(`s${i}`, 'short'))
-    const html = renderSummary({ ...successRun(), stages }, SUCCESS, 'p1')
+    const html = summaryHtml({ ...successRun(), stages }, SUCCESS, 'p1')
     expect((html.match(/<tr><td>/g) ?? []).length).toBe(50)
     expect(html).not.toContain('left out')
   })

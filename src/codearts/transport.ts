@@ -3,7 +3,9 @@
 // the request itself is made here because its client cannot abort a request that hangs mid-body.
 import * as http from 'node:http'
 import * as https from 'node:https'
+import type { LookupFunction } from 'node:net'
 import { HttpClient } from '@actions/http-client'
+import { createLookup } from './lookup.js'
 
 export interface HttpRequest {
   method: 'GET'
@@ -40,19 +42,24 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024
 export function createTransport(): Transport {
   // Only its proxy-aware agents are used; requests are sent by send() below.
   const client = new HttpClient('codearts-pipeline-action', [], { keepAlive: true })
+  const { lookup, cancel } = createLookup()
   return {
-    request: req => send(client.getAgent(req.url), req),
-    close: () => client.dispose()
+    request: req => send(client.getAgent(req.url), lookup, req),
+    close: () => {
+      cancel()
+      client.dispose()
+    }
   }
 }
 
-function send(agent: http.Agent, req: HttpRequest): Promise<HttpResponse> {
+function send(agent: http.Agent, lookup: LookupFunction, req: HttpRequest): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const url = new URL(req.url)
     const request = (url.protocol === 'https:' ? https : http).request(url, {
       method: req.method,
       headers: req.headers,
-      agent
+      agent,
+      lookup
     })
     const fail = (error: Error): void => {
       clearTimeout(timer)
