@@ -31746,7 +31746,6 @@ function parseV3Status(body) {
         return null;
     const status = v3_text(body.status);
     return {
-        pipelineId: v3_text(body.pipeline_id),
         pipelineName: v3_text(body.pipeline_name),
         runId: v3_text(body.build_id),
         status,

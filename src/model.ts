@@ -17,7 +17,6 @@ export interface Stage extends Task {
 }
 
 export interface Run {
-  pipelineId: string | null
   pipelineName: string | null
   /** Null when the pipeline has never run. */
   runId: string | null

@@ -20,7 +20,6 @@ function stage(id: string, tasks: Task[], over: Partial<Task> = {}): Stage {
 
 function run(over: Partial<Run> = {}): Run {
   return {
-    pipelineId: 'p1',
     pipelineName: 'web',
     runId: '42',
     status: 'running',

@@ -23,7 +23,6 @@ function stage(name: string, tasks: Task[], over: Partial<Task> = {}): Stage {
 
 function run(over: Partial<Run> = {}): Run {
   return {
-    pipelineId: 'p1',
     pipelineName: 'web',
     runId: '42',
     status: 'completed',

@@ -23,7 +23,6 @@ describe('parseV3Status on the API reference example (success)', () => {
     expect(run.outcome).toBe('success')
     expect(run.phase).toBe('completed')
     expect(run.pipelineName).toBe('pipeline_test')
-    expect(run.pipelineId).toBe('824e784b3f43492e99152a4....')
     expect(run.executor).toBe('xxx')
     expect(run.startTime).toBe('2020-09-01 17:13:18')
     expect(run.endTime).toBe('2020-09-01 17:16:22')
@@ -101,7 +100,6 @@ describe('parseV3Status robustness', () => {
   it('reads an empty object as an empty, not completed run', () => {
     const run = parsed({})
     expect(run).toEqual({
-      pipelineId: null,
       pipelineName: null,
       runId: null,
       status: null,

@@ -65,7 +65,6 @@ export function parseV3Status(body: unknown): Run | null {
   if (!isObject(body)) return null
   const status = text(body.status)
   return {
-    pipelineId: text(body.pipeline_id),
     pipelineName: text(body.pipeline_name),
     runId: text(body.build_id),
     status,
