@@ -41748,16 +41748,17 @@ function blame(item) {
 }
 /** The most-to-blame task (the first of equals), or the stage when none of its tasks is marked. */
 function findCulprit(run) {
-    let best;
+    let culprit;
+    let worst = 0;
     for (const stage of run.stages) {
-        for (const item of [...stage.tasks, stage]) {
-            const score = blame(item);
-            if (score > (best?.score ?? 0)) {
-                best = item === stage ? { stage, score } : { stage, task: item, score };
-            }
+        for (const task of stage.tasks) {
+            if (blame(task) > worst)
+                [culprit, worst] = [{ stage, task }, blame(task)];
         }
+        if (blame(stage) > worst)
+            [culprit, worst] = [{ stage }, blame(stage)];
     }
-    return best && (best.task ? { stage: best.stage, task: best.task } : { stage: best.stage });
+    return culprit;
 }
 function culpritText(run) {
     const found = findCulprit(run);

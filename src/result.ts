@@ -33,16 +33,15 @@ function blame(item: Task): number {
 
 /** The most-to-blame task (the first of equals), or the stage when none of its tasks is marked. */
 export function findCulprit(run: Run): { stage: Stage; task?: Task } | undefined {
-  let best: { stage: Stage; task?: Task; score: number } | undefined
+  let culprit: { stage: Stage; task?: Task } | undefined
+  let worst = 0
   for (const stage of run.stages) {
-    for (const item of [...stage.tasks, stage]) {
-      const score = blame(item)
-      if (score > (best?.score ?? 0)) {
-        best = item === stage ? { stage, score } : { stage, task: item, score }
-      }
+    for (const task of stage.tasks) {
+      if (blame(task) > worst) [culprit, worst] = [{ stage, task }, blame(task)]
     }
+    if (blame(stage) > worst) [culprit, worst] = [{ stage }, blame(stage)]
   }
-  return best && (best.task ? { stage: best.stage, task: best.task } : { stage: best.stage })
+  return culprit
 }
 
 function culpritText(run: Run): { text: string; title?: string } {
