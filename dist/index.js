@@ -28374,7 +28374,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(9757);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8777);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 // The verdict is out. A DNS lookup or proxy handshake abandoned at the deadline can still hold the
@@ -28386,7 +28386,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 9757:
+/***/ 8777:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -28419,7 +28419,7 @@ function utils_toCommandValue(input) {
  * @returns The command properties to send with the actual annotation command
  * See IssueCommandProperties: https://github.com/actions/runner/blob/main/src/Runner.Worker/ActionCommandManager.cs#L646
  */
-function utils_toCommandProperties(annotationProperties) {
+function toCommandProperties(annotationProperties) {
     if (!Object.keys(annotationProperties).length) {
         return {};
     }
@@ -31232,7 +31232,7 @@ function core_debug(message) {
  * @param properties optional properties to add to the annotation.
  */
 function error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
@@ -31240,7 +31240,7 @@ function error(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function warning(message, properties = {}) {
-    command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('warning', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a notice issue
@@ -31248,7 +31248,7 @@ function warning(message, properties = {}) {
  * @param properties optional properties to add to the annotation.
  */
 function notice(message, properties = {}) {
-    issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+    command_issueCommand('notice', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Writes info to log with console.log.
@@ -31342,12 +31342,442 @@ function getIDToken(aud) {
  */
 
 //# sourceMappingURL=core.js.map
+;// CONCATENATED MODULE: ./src/endpoint.ts
+// Where the CodeArts Pipeline API lives: derived from the region, or named outright by the user.
+const CLOUDPIPELINE_EXT = [
+    'cn-north-1',
+    'cn-north-4',
+    'cn-east-2',
+    'cn-east-3',
+    'cn-south-1',
+    'cn-south-2',
+    'cn-southwest-2',
+    'cn-northeast-1',
+    'ap-southeast-3',
+    'sa-brazil-1',
+    'la-north-2'
+];
+const PIPELINE_EXTERNAL = ['tr-west-1', 'la-south-2'];
+const PIPELINE = ['af-north-1', 'me-east-1', 'af-south-1'];
+const EU_CLOUD = new Map([
+    ['eu-west-101', 'https://pipeline-external.eu-west-101.myhuaweicloud.eu']
+]);
+const KNOWN_REGIONS = [
+    ...CLOUDPIPELINE_EXT,
+    ...PIPELINE_EXTERNAL,
+    ...PIPELINE,
+    ...EU_CLOUD.keys()
+];
+/** The API base URL of a region, or undefined for a region without a known endpoint. */
+function regionEndpoint(region) {
+    if (CLOUDPIPELINE_EXT.includes(region))
+        return `https://cloudpipeline-ext.${region}.myhuaweicloud.com`;
+    if (PIPELINE_EXTERNAL.includes(region))
+        return `https://pipeline-external.${region}.myhuaweicloud.com`;
+    if (PIPELINE.includes(region))
+        return `https://pipeline.${region}.myhuaweicloud.com`;
+    return EU_CLOUD.get(region);
+}
+/** IAM's base URL in a region: the EU cloud has its own domain, like its pipeline endpoint. */
+function regionIamEndpoint(region) {
+    return EU_CLOUD.has(region)
+        ? `https://iam.${region}.myhuaweicloud.eu`
+        : `https://iam.${region}.myhuaweicloud.com`;
+}
+function isLoopback(hostname) {
+    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+    if (host === 'localhost' || host === '::1')
+        return true;
+    return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+/**
+ * A user-given base URL, normalised without a trailing slash; or an error text saying what is wrong.
+ * Plain http is allowed only on loopback: anywhere else it would send the credentials in clear.
+ */
+const ENDPOINT_RULE = 'accepts an https base URL such as https://cloudpipeline-ext.ap-southeast-3.myhuaweicloud.com (http only for 127.0.0.0/8, ::1 and localhost)';
+function parseEndpoint(text) {
+    let url;
+    try {
+        url = new URL(text);
+    }
+    catch {
+        return { error: `is not a URL; it ${ENDPOINT_RULE}` };
+    }
+    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
+        return { error: `must use https; it ${ENDPOINT_RULE}` };
+    }
+    if (url.username || url.password) {
+        return { error: `must not carry a user name or password; it ${ENDPOINT_RULE}` };
+    }
+    if (url.search || url.hash) {
+        return { error: `must not have a query string or fragment; it ${ENDPOINT_RULE}` };
+    }
+    return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+}
+
+;// CONCATENATED MODULE: ./src/credentials.ts
+// Which credentials the step uses: exactly one method, chosen by a fixed precedence, from inputs or
+// from the variables huaweicloud/auth-action exports. Pure: input-helper.ts feeds it the raw values.
+
+/** Credential inputs in order of precedence; every one is read as a secret. */
+const CREDENTIAL_INPUTS = [
+    'token',
+    'access-key',
+    'secret-key',
+    'security-token',
+    'iam-username',
+    'iam-password',
+    'iam-domain'
+];
+const ENV_ACCESS_KEY = 'HUAWEI_CLOUD_ACCESS_KEY_ID';
+const ENV_SECRET_KEY = 'HUAWEI_CLOUD_SECRET_ACCESS_KEY';
+const ENV_SECURITY_TOKEN = 'HUAWEI_CLOUD_SECURITY_TOKEN';
+// What a header can carry: anything else would fail on every request for the whole timeout.
+const HEADER_SAFE = /^[\x21-\x7e]+$/;
+const HEADER_RULE = 'accepts visible ASCII characters only (no spaces or line breaks)';
+function given(value) {
+    return value !== '';
+}
+function missingWith(names, what) {
+    const quoted = names.map(n => `"${n}"`);
+    const list = quoted.length > 1 ? `${quoted.slice(0, -1).join(', ')} and ${quoted.at(-1)}` : quoted[0];
+    return `Input${names.length > 1 ? 's' : ''} ${list} ${names.length > 1 ? 'are' : 'is'} required with ${what}.`;
+}
+/** Problems with pairs given by half, whichever method wins: each is almost surely a mistake. */
+function halfGiven(inputs) {
+    const problems = [];
+    const keys = ['access-key', 'secret-key'];
+    const keysGiven = keys.filter(n => given(inputs[n]));
+    if (keysGiven.length === 1) {
+        const [have] = keysGiven;
+        problems.push(missingWith([keys.find(n => n !== have)], `"${have}"`));
+    }
+    if (given(inputs['security-token']) && keysGiven.length < 2) {
+        problems.push('Input "security-token" is used only with "access-key" and "secret-key" (temporary access keys); set both, or remove it.');
+    }
+    const iam = ['iam-username', 'iam-password', 'iam-domain'];
+    const iamGiven = iam.filter(n => given(inputs[n]));
+    if (iamGiven.length > 0 && iamGiven.length < iam.length) {
+        const what = iamGiven.map(n => `"${n}"`).join(' and ');
+        problems.push(missingWith(iam.filter(n => !given(inputs[n])), what));
+    }
+    if (given(inputs['iam-endpoint']) && iamGiven.length === 0) {
+        problems.push('Input "iam-endpoint" is used only for IAM password login (iam-username, iam-password, iam-domain); remove it, or set those.');
+    }
+    return problems;
+}
+function headerProblems(values) {
+    return values
+        .filter(([, value]) => given(value) && !HEADER_SAFE.test(value))
+        .map(([name]) => `Input "${name}" ${HEADER_RULE}.`);
+}
+function fromEnvironment(values) {
+    const accessKey = values.env(ENV_ACCESS_KEY);
+    const secretKey = values.env(ENV_SECRET_KEY);
+    if (!given(accessKey) && !given(secretKey)) {
+        return {
+            problems: [
+                'No credentials: set the "token" input, or "access-key" and "secret-key", or "iam-username", ' +
+                    `"iam-password" and "iam-domain"; or run huaweicloud/auth-action before this step, which sets ${ENV_ACCESS_KEY} and ${ENV_SECRET_KEY}.`
+            ]
+        };
+    }
+    if (!given(accessKey) || !given(secretKey)) {
+        const [have, missing] = given(accessKey)
+            ? [ENV_ACCESS_KEY, ENV_SECRET_KEY]
+            : [ENV_SECRET_KEY, ENV_ACCESS_KEY];
+        return {
+            problems: [
+                `The environment has ${have} but not ${missing}: set both (huaweicloud/auth-action does), or use the credential inputs.`
+            ]
+        };
+    }
+    const securityToken = values.env(ENV_SECURITY_TOKEN);
+    const problems = [
+        [ENV_ACCESS_KEY, accessKey],
+        [ENV_SECRET_KEY, secretKey],
+        [ENV_SECURITY_TOKEN, securityToken]
+    ]
+        .filter(([, value]) => given(value) && !HEADER_SAFE.test(value))
+        .map(([name]) => `The environment variable ${name} ${HEADER_RULE}.`);
+    if (problems.length)
+        return { problems };
+    return {
+        credentials: {
+            method: 'access-keys',
+            from: 'environment',
+            accessKey,
+            secretKey,
+            securityToken: securityToken || undefined
+        },
+        notes: []
+    };
+}
+/** The one method to use: `token`, else access keys, else IAM password, else the environment. */
+function chooseCredentials(values) {
+    const { inputs } = values;
+    const problems = [
+        ...halfGiven(inputs),
+        ...headerProblems([
+            ['token', inputs.token],
+            ['access-key', inputs['access-key']],
+            ['secret-key', inputs['secret-key']],
+            ['security-token', inputs['security-token']]
+        ])
+    ];
+    const methods = [
+        given(inputs.token) && 'token',
+        given(inputs['access-key']) && given(inputs['secret-key']) && 'access-key/secret-key',
+        given(inputs['iam-username']) && 'iam-username/iam-password/iam-domain'
+    ].filter((m) => m !== false);
+    const notes = methods.length > 1
+        ? [
+            `Several credentials are given; using ${methods[0]}, ignoring ${methods.slice(1).join(' and ')}.`
+        ]
+        : [];
+    let credentials;
+    if (given(inputs.token)) {
+        credentials = { method: 'token', token: inputs.token };
+    }
+    else if (given(inputs['access-key']) && given(inputs['secret-key'])) {
+        credentials = {
+            method: 'access-keys',
+            from: 'inputs',
+            accessKey: inputs['access-key'],
+            secretKey: inputs['secret-key'],
+            securityToken: inputs['security-token'] || undefined
+        };
+    }
+    else if (given(inputs['iam-username'])) {
+        const iam = iamEndpoint(inputs['iam-endpoint'], values.region);
+        if ('problem' in iam)
+            problems.push(iam.problem);
+        else {
+            credentials = {
+                method: 'iam-password',
+                username: inputs['iam-username'],
+                password: inputs['iam-password'],
+                domain: inputs['iam-domain'],
+                iamEndpoint: iam.url,
+                project: values.region
+            };
+        }
+    }
+    if (problems.length)
+        return { problems };
+    if (credentials)
+        return { credentials, notes };
+    return fromEnvironment(values);
+}
+function iamEndpoint(text, region) {
+    // The token is scoped to the region's project, so a region is needed even with iam-endpoint.
+    if (!given(region)) {
+        return {
+            problem: 'Input "region" is required for IAM password login (or HUAWEI_CLOUD_REGION): the token is scoped to that region\'s project.'
+        };
+    }
+    if (!given(text))
+        return { url: regionIamEndpoint(region) };
+    const parsed = parseEndpoint(text);
+    // Never echoed: a URL refused for carrying a password would show the password.
+    return 'url' in parsed ? parsed : { problem: `Input "iam-endpoint" ${parsed.error}.` };
+}
+/** What the credentials are, for logs and errors; never a value. */
+function describeCredentials(credentials) {
+    switch (credentials.method) {
+        case 'token':
+            return 'the IAM token (input "token")';
+        case 'access-keys':
+            return credentials.from === 'inputs'
+                ? `the access keys (inputs "access-key" and "secret-key"${credentials.securityToken ? ', with "security-token"' : ''})`
+                : `the access keys from ${ENV_ACCESS_KEY} and ${ENV_SECRET_KEY}${credentials.securityToken ? ` with ${ENV_SECURITY_TOKEN}` : ''} (as huaweicloud/auth-action sets them)`;
+        case 'iam-password':
+            return 'the IAM password login (inputs "iam-username", "iam-password" and "iam-domain")';
+    }
+}
+/**
+ * The values that must never be shown, to be cut out of every answer. The IAM user and account names are
+ * masked in the log like every credential input, but not cut out of answers: they are names, often short
+ * words, and cutting them out of a JSON body could break it.
+ */
+function secretValues(credentials) {
+    switch (credentials.method) {
+        case 'token':
+            return [credentials.token];
+        case 'access-keys':
+            return [credentials.accessKey, credentials.secretKey, credentials.securityToken].filter((v) => v !== undefined);
+        case 'iam-password':
+            return [credentials.password];
+    }
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/codearts/signer.ts
+// Huawei Cloud API Gateway request signing ("SDK-HMAC-SHA256"), byte for byte as the official SDK's
+// AKSKSigner computes it, so that a request signed here is accepted wherever the SDK's would be.
+
+const ALGORITHM = 'SDK-HMAC-SHA256';
+// Set by signRequest or by Node (Host), never by the caller. X-Sdk-Content-Sha256 would make the
+// gateway take its value in place of the body's hash.
+const RESERVED = new Set([
+    'host',
+    'x-sdk-date',
+    'x-security-token',
+    'authorization',
+    'x-sdk-content-sha256'
+]);
+// The SDK orders SignedHeaders by code unit but the canonical header lines by localeCompare; the two
+// orders agree (and are locale-proof) only for names of letters, digits and '-'.
+const HEADER_NAME = /^[A-Za-z0-9-]+$/;
+/**
+ * The headers to add to the request: X-Sdk-Date, X-Security-Token (only when keys.securityToken),
+ * Authorization. Throws on a header it sets itself or whose name is not letters, digits and '-'.
+ */
+function signRequest(request, keys, now) {
+    const url = new URL(request.url);
+    const date = sdkDate(now);
+    const added = { 'X-Sdk-Date': date };
+    if (keys.securityToken)
+        added['X-Security-Token'] = keys.securityToken;
+    // URL.host leaves out a default port, as Node's Host header does.
+    const headers = new Map([['host', url.host]]);
+    for (const [name, value] of Object.entries(added))
+        headers.set(name.toLowerCase(), value);
+    for (const [name, value] of Object.entries(request.headers)) {
+        const lower = name.toLowerCase();
+        if (!HEADER_NAME.test(name))
+            throw new Error(`cannot sign header "${name}": not a plain name`);
+        if (RESERVED.has(lower) || headers.has(lower)) {
+            throw new Error(`cannot sign header "${name}": it is set by the signer or given twice`);
+        }
+        // HTTP parsing strips surrounding whitespace, so the gateway only ever sees the trimmed value.
+        headers.set(lower, value.trim());
+    }
+    const names = [...headers.keys()].sort();
+    const signedHeaders = names.join(';');
+    const canonicalRequest = [
+        // Node sends the method upper-cased.
+        request.method.toUpperCase(),
+        canonicalUri(url.pathname),
+        canonicalQuery(url.search),
+        names.map(name => `${name}:${headers.get(name)}\n`).join(''),
+        signedHeaders,
+        sha256(request.body)
+    ].join('\n');
+    const stringToSign = [ALGORITHM, date, sha256(canonicalRequest)].join('\n');
+    const signature = (0,external_node_crypto_.createHmac)('sha256', keys.secretKey).update(stringToSign, 'utf8').digest('hex');
+    return {
+        ...added,
+        Authorization: `${ALGORITHM} Access=${keys.accessKey}, SignedHeaders=${signedHeaders}, Signature=${signature}`
+    };
+}
+/** YYYYMMDDTHHMMSSZ in UTC, milliseconds dropped as by the SDK's moment format. */
+function sdkDate(now) {
+    return now
+        .toISOString()
+        .replace(/\.\d{3}Z$/, 'Z')
+        .replace(/[-:]/g, '');
+}
+// The SDK hands the signer the path with its parameters raw (not yet percent-encoded), so decode the
+// whole path first: an encoded '/' in a segment then separates segments, as it does for the SDK and
+// for the gateway's reference signers (which unquote the path before splitting it).
+function canonicalUri(encodedPath) {
+    const path = decodeURIComponent(encodedPath).split('/').map(encode).join('/');
+    return path.endsWith('/') ? path : `${path}/`;
+}
+// Pairs sorted by decoded name, then decoded value, with the default (UTF-16 code unit) comparison,
+// because the SDK sorts its raw queryParams keys and each array of values with Array.prototype.sort.
+// A naive reading of the spec ("sorted by name") would sort the encoded names, which differs: 'a'
+// sorts before '{' here but after its encoding '%7B' (likewise '~' and 'é'), and astral characters
+// (surrogates, 0xD8xx) sort before U+E000..U+FFFF here but after them by UTF-8 bytes.
+// A name without '=' has the value '' (the SDK sends `name=`); '+' is a literal plus, as
+// encodeURIComponent never leaves one raw.
+function canonicalQuery(search) {
+    const pairs = search
+        .slice(1)
+        .split('&')
+        .filter(pair => pair !== '')
+        .map(pair => {
+        const eq = pair.indexOf('=');
+        return eq < 0
+            ? [decodeURIComponent(pair), '']
+            : [decodeURIComponent(pair.slice(0, eq)), decodeURIComponent(pair.slice(eq + 1))];
+    });
+    pairs.sort(([nameA, valueA], [nameB, valueB]) => compare(nameA, nameB) || compare(valueA, valueB));
+    return pairs.map(([name, value]) => `${encode(name)}=${encode(value)}`).join('&');
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+// RFC 3986 unreserved characters kept, everything else as %XX of its UTF-8 bytes.
+function encode(text) {
+    return encodeURIComponent(text).replace(/[!'()*]/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+function sha256(text) {
+    return (0,external_node_crypto_.createHash)('sha256').update(text, 'utf8').digest('hex');
+}
+
 ;// CONCATENATED MODULE: ./src/codearts/auth.ts
-// How a request proves who sends it. One function per credential kind, so the client stays the same
-// whichever the user has.
+
+
+/** Credentials could not be had (e.g. the login failed); `answer` says what that means for the wait. */
+class AuthFailure extends Error {
+    answer;
+    name = 'AuthFailure';
+    constructor(answer) {
+        super(answer.reason);
+        this.answer = answer;
+    }
+}
 /** An IAM token, sent as is. */
 function tokenAuth(token) {
-    return () => ({ 'X-Auth-Token': token });
+    return {
+        headers: () => Promise.resolve({ 'X-Auth-Token': token }),
+        renew: () => false
+    };
+}
+/** Access keys: every request signed (SDK-HMAC-SHA256) at the moment it is sent. */
+function accessKeyAuth(keys, now = Date.now) {
+    return {
+        headers: request => Promise.resolve(signRequest(request, keys, new Date(now()))),
+        renew: () => false
+    };
+}
+// What to do about each refusal, by the gateway's code and the method in use.
+function adviceFor(credentials, code, status) {
+    const method = describeCredentials(credentials);
+    const check = credentials.method === 'token'
+        ? 'check that the token input holds a current IAM token'
+        : credentials.method === 'iam-password'
+            ? 'check iam-username, iam-password and iam-domain'
+            : credentials.from === 'environment'
+                ? `check ${ENV_ACCESS_KEY} and ${ENV_SECRET_KEY} (and that temporary keys come with their security token)`
+                : 'check access-key and secret-key (and that temporary keys come with security-token)';
+    switch (code) {
+        case 'APIGW.0301':
+            return `the gateway did not accept ${method}: ${check}; five failures in a row lock the caller out for 5 minutes, so the action does not retry`;
+        case 'APIGW.0303':
+            return `the gateway found the request's time more than 15 minutes off its clock (using ${method}): fix the runner's clock`;
+        case 'APIGW.0307':
+            if (credentials.method === 'token')
+                return `${method} must be updated: it expired (tokens live 24 hours) or was revoked; issue a new one, or use access keys, which do not expire`;
+            if (credentials.method === 'iam-password')
+                return `the token from ${method} was refused as expired or revoked (a new login is tried once per step)`;
+            return credentials.securityToken
+                ? `the security token of ${method} has expired: get new temporary credentials`
+                : `the gateway called the credentials of ${method} expired: ${check}`;
+        case 'DEV.00000001':
+            return `the API recognised no credentials in the request (using ${method}): ${check}, and that the endpoint is the CodeArts Pipeline API`;
+    }
+    if (status === 403) {
+        return `access denied: the IAM user of ${method} needs permission for this pipeline in CodeArts`;
+    }
+    return `the API refused ${method}: ${check}`;
+}
+/** What to do about a refusal, naming the method in use; `code` is the API's error code, if any. */
+function refusalAdvice(credentials, refusal) {
+    return adviceFor(credentials, refusal.code, refusal.status);
 }
 
 ;// CONCATENATED MODULE: ./src/quote.ts
@@ -31427,8 +31857,6 @@ function parseJson(text) {
 }
 const FATAL_ADVICE = {
     400: 'the API rejected the request: check pipeline-id and build-id',
-    401: 'the token is expired or invalid: IAM tokens live 24 hours, so issue a new one',
-    403: 'access denied: the token’s user needs permission to view this pipeline',
     404: 'not found: check pipeline-id, build-id and the region or endpoint'
 };
 function readAnswer(response, nowMs) {
@@ -31443,25 +31871,261 @@ function readAnswer(response, nowMs) {
             reason: `HTTP ${status} redirect to ${quote(String(target))}; redirects are not followed, so credentials stay with the configured endpoint: check the endpoint input`
         };
     }
-    if (error?.code && AUTH_CODES.has(error.code)) {
-        return { kind: 'fatal', reason: `HTTP ${status}: ${FATAL_ADVICE[401]}${detail}` };
+    if ((error?.code && AUTH_CODES.has(error.code)) || status === 401 || status === 403) {
+        return {
+            kind: 'fatal',
+            reason: `HTTP ${status}${detail}`,
+            refusal: { status, code: error?.code ?? undefined }
+        };
     }
     if (status >= 200 && status < 300) {
         if (!parsed)
             return { kind: 'transient', reason: `HTTP ${status} with a body that is not JSON` };
-        if (error)
-            return { kind: 'transient', reason: `HTTP ${status} carrying an API error${detail}` };
+        if (error) {
+            return {
+                kind: 'transient',
+                reason: `HTTP ${status} carrying an API error${detail}`,
+                body: parsed.json
+            };
+        }
         return { kind: 'ok', body: parsed.json };
     }
     if (status === 429 || status === 408 || status >= 500) {
         return {
             kind: 'transient',
             reason: `HTTP ${status}${detail}`,
-            retryAfterMs: retryAfterMs(response.headers['retry-after'], nowMs)
+            retryAfterMs: retryAfterMs(response.headers['retry-after'], nowMs),
+            body: parsed?.json
         };
     }
     const advice = FATAL_ADVICE[status] ?? 'the API refused the request';
-    return { kind: 'fatal', reason: `HTTP ${status}: ${advice}${detail}` };
+    return { kind: 'fatal', reason: `HTTP ${status}: ${advice}${detail}`, body: parsed?.json };
+}
+/** A certificate the runner does not trust will not become trusted by asking again. */
+function isTlsTrustError(code) {
+    return (typeof code === 'string' &&
+        /^(CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_|ERR_TLS_CERT_)/.test(code));
+}
+/** What it means that a request got no answer at all (`error` is what the transport threw). */
+function noAnswer(error, what = '') {
+    const reason = `${what}${error instanceof Error ? error.message : String(error)}`;
+    if (isTlsTrustError(error?.code)) {
+        return {
+            kind: 'fatal',
+            reason: `${reason}: the TLS certificate is not trusted; check the endpoint (or iam-endpoint) input, or give the runner its CA with NODE_EXTRA_CA_CERTS`
+        };
+    }
+    return { kind: 'transient', reason };
+}
+
+;// CONCATENATED MODULE: ./src/codearts/client.ts
+
+
+function scrub(text, secrets) {
+    // Longest first, so that a secret containing a shorter one is cut whole, not around the shorter one.
+    const ordered = [...secrets].filter(Boolean).sort((a, b) => b.length - a.length);
+    let clean = text;
+    for (const secret of ordered) {
+        // Also the forms a JSON encoder writes: `"`, `\\` and controls escaped, and maybe `/` too.
+        const json = JSON.stringify(secret).slice(1, -1);
+        for (const form of new Set([secret, json, json.replace(/\//g, '\\/')])) {
+            clean = clean.split(form).join('***');
+        }
+    }
+    return clean;
+}
+const USER_AGENT = 'codearts-pipeline-action';
+class CodeArtsClient {
+    options;
+    now;
+    constructor(options) {
+        this.options = options;
+        this.now = options.now ?? Date.now;
+    }
+    /**
+     * One API call, answered within `timeoutMs`. A token the API calls expired is renewed once (if the
+     * credentials can be) and the call made again within the same time.
+     */
+    async request(method, path, body, timeoutMs) {
+        const deadline = this.now() + timeoutMs;
+        let answer = await this.once(method, path, body, timeoutMs);
+        if (answer.kind === 'fatal' &&
+            answer.refusal?.code === 'APIGW.0307' &&
+            this.options.auth.renew()) {
+            const left = deadline - this.now();
+            // With no time left for it here, the next poll makes the new login.
+            if (left <= 0)
+                return { kind: 'transient', reason: 'the token expired; logging in again' };
+            answer = await this.once(method, path, body, left);
+        }
+        if (answer.kind === 'fatal' && answer.refusal) {
+            return {
+                ...answer,
+                reason: `${answer.reason}: ${refusalAdvice(this.options.credentials, answer.refusal)}`
+            };
+        }
+        return answer;
+    }
+    async once(method, path, body, timeoutMs) {
+        const url = `${this.options.endpoint}${path}`;
+        const text = body === undefined ? '' : JSON.stringify(body);
+        const headers = { Accept: 'application/json', 'User-Agent': USER_AGENT };
+        if (text !== '')
+            headers['Content-Type'] = 'application/json;charset=UTF-8';
+        const started = this.now();
+        let auth;
+        try {
+            auth = await this.options.auth.headers({ method, url, headers, body: text }, timeoutMs);
+        }
+        catch (error) {
+            if (error instanceof AuthFailure) {
+                return error.answer.kind === 'transient' ? { ...error.answer, notSent: true } : error.answer;
+            }
+            throw error;
+        }
+        try {
+            const response = await this.options.transport.request({
+                method,
+                url,
+                headers: { ...headers, ...auth },
+                body: text,
+                timeoutMs: Math.max(1, timeoutMs - (this.now() - started))
+            });
+            return readAnswer(this.scrubbed(response), this.now());
+        }
+        catch (error) {
+            return noAnswer(error);
+        }
+    }
+    scrubbed(response) {
+        const { secrets } = this.options;
+        const location = response.headers.location;
+        return {
+            status: response.status,
+            headers: location === undefined
+                ? response.headers
+                : { ...response.headers, location: scrub(location, secrets) },
+            body: scrub(response.body, secrets)
+        };
+    }
+}
+
+;// CONCATENATED MODULE: ./src/codearts/iam.ts
+// IAM password login: one token exchange per step, and one more only when the API calls the token
+// expired. The token is handed to `onToken` (which masks it) before anything else sees it.
+
+
+
+function loginBody(login) {
+    return JSON.stringify({
+        auth: {
+            identity: {
+                methods: ['password'],
+                password: {
+                    user: { name: login.username, password: login.password, domain: { name: login.domain } }
+                }
+            },
+            scope: { project: { name: login.project } }
+        }
+    });
+}
+const CHECK = 'check iam-username, iam-password and iam-domain';
+/** What a failed login answer means: IAM's own refusals are final, the rest worth another try. */
+function loginFailure(status, body, scrub) {
+    let detail = '';
+    try {
+        const error = apiError(JSON.parse(scrub(body)));
+        if (error?.message)
+            detail = ` (${quote(error.message)})`;
+    }
+    catch {
+        // Not JSON: the status says enough.
+    }
+    const what = `IAM login failed: HTTP ${status}${detail}`;
+    if (status === 401) {
+        return {
+            kind: 'fatal',
+            reason: `${what}: ${CHECK}; five wrong passwords in a row lock the IAM user for a while`
+        };
+    }
+    if (status === 403) {
+        return {
+            kind: 'fatal',
+            reason: `${what}: the user may not log in with a password here (a login protection, an access policy, or a locked user)`
+        };
+    }
+    if (status === 400 || status === 404) {
+        return {
+            kind: 'fatal',
+            reason: `${what}: ${CHECK}, and the region (the token is scoped to its project) or iam-endpoint`
+        };
+    }
+    return { kind: 'transient', reason: what };
+}
+function passwordAuth(login, transport, onToken, scrub) {
+    // The login in progress or done, shared so that overlapping requests (a stop during a poll) log in once.
+    let token;
+    let renewed = false;
+    /** The new token; rejects with AuthFailure. */
+    const logIn = async (timeoutMs) => {
+        let response;
+        try {
+            response = await transport.request({
+                method: 'POST',
+                url: `${login.iamEndpoint}/v3/auth/tokens`,
+                headers: {
+                    'Content-Type': 'application/json;charset=utf8',
+                    Accept: 'application/json',
+                    'User-Agent': 'codearts-pipeline-action'
+                },
+                body: loginBody(login),
+                timeoutMs
+            });
+        }
+        catch (error) {
+            throw new AuthFailure(noAnswer(error, 'IAM login failed: '));
+        }
+        const subject = response.headers['x-subject-token'];
+        const issued = Array.isArray(subject) ? subject[0] : subject;
+        if (response.status >= 200 && response.status < 300 && issued) {
+            onToken(issued);
+            return issued;
+        }
+        if (response.status >= 200 && response.status < 300) {
+            throw new AuthFailure({
+                kind: 'fatal',
+                reason: `IAM login answered HTTP ${response.status} without a token (no X-Subject-Token header): check iam-endpoint`
+            });
+        }
+        if (response.status >= 300 && response.status < 400) {
+            throw new AuthFailure({
+                kind: 'fatal',
+                reason: `IAM login answered with a redirect (HTTP ${response.status}), which is not followed: check iam-endpoint`
+            });
+        }
+        throw new AuthFailure(loginFailure(response.status, response.body, scrub));
+    };
+    return {
+        async headers(_request, timeoutMs) {
+            const login = (token ??= logIn(timeoutMs));
+            try {
+                return { 'X-Auth-Token': await login };
+            }
+            catch (error) {
+                // A failed login is not kept: the next request may try again (when the failure was transient).
+                if (token === login)
+                    token = undefined;
+                throw error;
+            }
+        },
+        renew() {
+            if (renewed)
+                return false;
+            renewed = true;
+            token = undefined;
+            return true;
+        }
+    };
 }
 
 // EXTERNAL MODULE: external "node:http"
@@ -31567,9 +32231,12 @@ function createTransport() {
 function send(agent, lookup, req) {
     return new Promise((resolve, reject) => {
         const url = new URL(req.url);
+        const headers = req.body === ''
+            ? req.headers
+            : { ...req.headers, 'Content-Length': String(Buffer.byteLength(req.body)) };
         const request = (url.protocol === 'https:' ? external_node_https_namespaceObject : external_node_http_).request(url, {
             method: req.method,
-            headers: req.headers,
+            headers,
             agent,
             lookup
         });
@@ -31610,7 +32277,7 @@ function send(agent, lookup, req) {
                 });
             });
         });
-        request.end();
+        request.end(req.body);
     });
 }
 function codeOf(error) {
@@ -31619,71 +32286,6 @@ function codeOf(error) {
 function transport_describe(error) {
     const code = codeOf(error);
     return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
-}
-
-;// CONCATENATED MODULE: ./src/codearts/client.ts
-// The CodeArts Pipeline API as the wait needs it: URLs, auth headers, and answers read into `Answer`.
-
-
-/** A certificate the runner does not trust will not become trusted by asking again. */
-function isTlsTrustError(code) {
-    return (code !== undefined && /^(CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_|ERR_TLS_CERT_)/.test(code));
-}
-function scrub(text, secrets) {
-    let clean = text;
-    for (const secret of secrets) {
-        // Also the form a JSON encoder that escapes "/" would write.
-        for (const form of new Set([secret, secret.replace(/\//g, '\\/')])) {
-            clean = clean.split(form).join('***');
-        }
-    }
-    return clean;
-}
-const USER_AGENT = 'codearts-pipeline-action';
-class CodeArtsClient {
-    options;
-    constructor(options) {
-        this.options = options;
-    }
-    /** Status of run `runId` of the pipeline, or of its latest run when `runId` is undefined. */
-    async status(pipelineId, runId, timeoutMs) {
-        const query = runId === undefined ? '' : `?build_id=${encodeURIComponent(runId)}`;
-        const url = `${this.options.endpoint}/v3/pipelines/${encodeURIComponent(pipelineId)}/status${query}`;
-        try {
-            const response = await this.options.transport.request({
-                method: 'GET',
-                url,
-                headers: {
-                    Accept: 'application/json',
-                    'User-Agent': USER_AGENT,
-                    ...this.options.auth({ method: 'GET', url })
-                },
-                timeoutMs
-            });
-            return readAnswer(this.scrubbed(response), (this.options.now ?? Date.now)());
-        }
-        catch (error) {
-            const reason = error instanceof Error ? error.message : String(error);
-            if (error instanceof TransportError && isTlsTrustError(error.code)) {
-                return {
-                    kind: 'fatal',
-                    reason: `${reason}: the endpoint's TLS certificate is not trusted; check the endpoint input, or give the runner its CA with NODE_EXTRA_CA_CERTS`
-                };
-            }
-            return { kind: 'transient', reason };
-        }
-    }
-    scrubbed(response) {
-        const { secrets } = this.options;
-        const location = response.headers.location;
-        return {
-            status: response.status,
-            headers: location === undefined
-                ? response.headers
-                : { ...response.headers, location: scrub(location, secrets) },
-            body: scrub(response.body, secrets)
-        };
-    }
 }
 
 ;// CONCATENATED MODULE: ./src/codearts/v3.ts
@@ -31764,6 +32366,198 @@ function parseV3Status(body) {
             ...toTask(item, i),
             tasks: list(item.children).map(toTask)
         }))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/codearts/v5.ts
+
+/** Run outcomes by status: the words the v3 API and the verdict already use, plus `ignored`. */
+const RUN_OUTCOME = {
+    COMPLETED: 'success',
+    FAILED: 'error',
+    CANCELED: 'aborted',
+    IGNORED: 'ignored'
+};
+/** Stage/job outcomes; SKIPPED, IGNORED, UNSELECTED and the in-progress words have none. */
+const ITEM_OUTCOME = {
+    COMPLETED: 'success',
+    FAILED: 'error',
+    ASYNC_FAILED: 'error',
+    CANCELED: 'aborted'
+};
+/**
+ * Documented statuses of something still under way. The stage/job words are included because a run that
+ * has only just started may report them as its own status.
+ */
+const v5_IN_PROGRESS = [
+    'RUNNING',
+    'PAUSED',
+    'SUSPEND',
+    'INIT',
+    'QUEUED',
+    'ASYNC_RUNNING',
+    'REDISPATCH'
+];
+/**
+ * The status as a lookup key. Only ASCII words are upper-cased, so no look-alike letter (`ı` upper-cases
+ * to `I`) can turn into a documented status.
+ */
+function key(status) {
+    return status !== null && /^[A-Za-z_]+$/.test(status) ? status.toUpperCase() : null;
+}
+function outcome(status, table) {
+    const k = key(status);
+    return k !== null && Object.hasOwn(table, k) ? table[k] : null;
+}
+function v5_phase(status) {
+    if (status === null)
+        return 'in-progress';
+    const k = key(status);
+    if (k !== null && Object.hasOwn(RUN_OUTCOME, k))
+        return 'completed';
+    return k !== null && v5_IN_PROGRESS.includes(k) ? 'in-progress' : 'undocumented';
+}
+function v5_isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function v5_list(value) {
+    return Array.isArray(value) ? value.filter(v5_isObject) : [];
+}
+function numberOf(value) {
+    const t = v3_text(value);
+    return t !== null && /^\s*-?\d+(\.\d+)?\s*$/.test(t) ? Number(t) : null;
+}
+/** Epoch milliseconds; the API sends 0 for a time not reached yet. Beyond Date's range is junk too. */
+function epochMs(value) {
+    const ms = numberOf(value);
+    return ms !== null && ms > 0 && ms <= 8.64e15 ? ms : null;
+}
+/** `2024-11-26T05:46:40Z`: UTC, whole seconds. */
+function iso(ms) {
+    return ms === null ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+function v5_duration(item) {
+    const start = epochMs(item.start_time);
+    const end = epochMs(item.end_time);
+    return start !== null && end !== null && end >= start ? (end - start) / 1000 : null;
+}
+/** By numeric `sequence`, stably; items without one keep their order after those with one. */
+function bySequence(items) {
+    const rank = (item) => numberOf(item.sequence) ?? Infinity;
+    return items
+        .map((item, i) => ({ item, i, rank: rank(item) }))
+        .sort((a, b) => (a.rank === b.rank ? a.i - b.i : a.rank < b.rank ? -1 : 1))
+        .map(entry => entry.item);
+}
+function v5_toTask(item, index) {
+    const status = v3_text(item.status);
+    return {
+        id: v3_text(item.id) ?? `#${index}`,
+        name: v3_text(item.name) ?? v3_text(item.identifier) ?? `#${index + 1}`,
+        status,
+        outcome: outcome(status, ITEM_OUTCOME),
+        durationSeconds: v5_duration(item),
+        errorCode: null,
+        errorMessage: v3_text(item.message)
+    };
+}
+/** A Run from a v5 run-detail body, or null when the body is not an object at all. */
+function parseV5Detail(body) {
+    if (!v5_isObject(body))
+        return null;
+    const status = v3_text(body.status);
+    // Not documented for the detail; read like the run request's `variables` in case a server sends them.
+    const parameters = Array.isArray(body.variables) ? body.variables : body.params;
+    return {
+        pipelineName: v3_text(body.name),
+        runId: v3_text(body.id),
+        status,
+        outcome: outcome(status, RUN_OUTCOME),
+        phase: v5_phase(status),
+        executor: v3_text(body.executor_name) ?? v3_text(body.executor_id),
+        startTime: iso(epochMs(body.start_time)),
+        endTime: iso(epochMs(body.end_time)),
+        durationSeconds: v5_duration(body),
+        detailUrl: v3_text(body.detail_url),
+        parameters: v5_list(parameters).flatMap(p => {
+            const name = v3_text(p.name);
+            return name === null ? [] : [{ name, value: v3_text(p.value) ?? '' }];
+        }),
+        stages: bySequence(v5_list(body.stages)).map((item, i) => ({
+            ...v5_toTask(item, i),
+            tasks: bySequence(v5_list(item.jobs)).map(v5_toTask)
+        }))
+    };
+}
+
+;// CONCATENATED MODULE: ./src/codearts/pipeline-api.ts
+
+
+
+function readStop(answer, confirmed) {
+    if (answer.kind !== 'ok')
+        return { stopped: false, reason: answer.reason };
+    return confirmed(answer.body)
+        ? { stopped: true }
+        : { stopped: false, reason: 'the API answered without confirming the stop' };
+}
+// A start past a concurrency limit is queued, not refused: the run exists and can be waited for.
+const QUEUED_CODES = new Set(['DEVPIPE.00011169', 'DEVPIPE.00011170']);
+function pipeline_api_field(body, ...path) {
+    let value = body;
+    for (const key of path) {
+        if (typeof value !== 'object' || value === null)
+            return null;
+        value = value[key];
+    }
+    return v3_text(value);
+}
+function readStart(answer, idField) {
+    if (answer.kind === 'ok') {
+        const runId = pipeline_api_field(answer.body, idField);
+        return runId === null
+            ? {
+                kind: 'failed',
+                reason: `the API accepted the start request but named no run (no ${idField}), so there is no run to wait for; the run has probably started`
+            }
+            : { kind: 'started', runId, queued: false };
+    }
+    const code = apiError(answer.body)?.code;
+    const queuedId = pipeline_api_field(answer.body, 'error', idField) ?? pipeline_api_field(answer.body, idField);
+    if (code && QUEUED_CODES.has(code) && queuedId !== null) {
+        return { kind: 'started', runId: queuedId, queued: true };
+    }
+    const unsure = answer.kind === 'transient' && !answer.notSent
+        ? '; the run may or may not have started, and the request is not sent again so as not to start two'
+        : '';
+    return { kind: 'failed', reason: `${answer.reason}${unsure}` };
+}
+function pipelineApi(client, target) {
+    // Input checking requires project-id for v5; reaching here without one is a bug, not a user error.
+    if (target.version === 'v5' && !target.projectId)
+        throw new Error('v5 API without a project id');
+    const pipeline = encodeURIComponent(target.pipelineId);
+    if (target.version === 'v3') {
+        const base = `/v3/pipelines/${pipeline}`;
+        return {
+            version: 'v3',
+            status: (runId, timeoutMs) => client.request('GET', `${base}/status${runId === undefined ? '' : `?build_id=${encodeURIComponent(runId)}`}`, undefined, timeoutMs),
+            parse: parseV3Status,
+            start: async (parameters, timeoutMs) => readStart(await client.request('POST', `${base}/start`, { build_params: parameters }, timeoutMs), 'build_id'),
+            // v3 answers with the pipeline's id and name; any such answer means the stop was taken.
+            stop: async (runId, timeoutMs) => readStop(await client.request('POST', `${base}/stop?build_id=${encodeURIComponent(runId)}`, undefined, timeoutMs), () => true)
+        };
+    }
+    const base = `/v5/${encodeURIComponent(target.projectId ?? '')}/api/pipelines/${pipeline}`;
+    return {
+        version: 'v5',
+        status: (runId, timeoutMs) => client.request('GET', `${base}/pipeline-runs/detail${runId === undefined ? '' : `?pipeline_run_id=${encodeURIComponent(runId)}`}`, undefined, timeoutMs),
+        parse: parseV5Detail,
+        start: async (parameters, timeoutMs) => readStart(await client.request('POST', `${base}/run`, { variables: parameters }, timeoutMs), 'pipeline_run_id'),
+        // v5 says `{"success": true}`; anything else is not a stop.
+        stop: async (runId, timeoutMs) => readStop(await client.request('POST', `${base}/pipeline-runs/${encodeURIComponent(runId)}/stop`, undefined, timeoutMs), body => typeof body === 'object' &&
+            body !== null &&
+            body.success === true)
     };
 }
 
@@ -39682,7 +40476,7 @@ const _encode = (_Err) => {
     };
     return fn;
 };
-const encode = /* @__PURE__*/ _encode($ZodRealError);
+const parse_encode = /* @__PURE__*/ _encode($ZodRealError);
 const _decode = (_Err) => {
     const parse = _parse(_Err);
     const fn = (schema, value, _ctx, _params) => {
@@ -39795,7 +40589,7 @@ const parse_safeParse = /* @__PURE__ */ _safeParse(ZodRealError);
 const parse_safeParseAsync = /* @__PURE__ */ _safeParseAsync(ZodRealError);
 
 // Codec functions
-const parse_encode = /* @__PURE__ */ _encode(ZodRealError);
+const classic_parse_encode = /* @__PURE__ */ _encode(ZodRealError);
 const parse_decode = /* @__PURE__ */ _decode(ZodRealError);
 const parse_encodeAsync = /* @__PURE__ */ _encodeAsync(ZodRealError);
 const parse_decodeAsync = /* @__PURE__ */ _decodeAsync(ZodRealError);
@@ -39964,7 +40758,7 @@ const ZodType = /*@__PURE__*/ $constructor("ZodType", (inst, def) => {
         return parse_validateAsync(this, data, params);
     },
     encode: function _encode(data, params) {
-        return parse_encode(this, data, params, { callee: _encode });
+        return classic_parse_encode(this, data, params, { callee: _encode });
     },
     decode: function _decode(data, params) {
         return parse_decode(this, data, params, { callee: _decode });
@@ -41341,75 +42135,47 @@ function preprocess(fn, schema) {
     });
 }
 
-;// CONCATENATED MODULE: ./src/endpoint.ts
-// Where the CodeArts Pipeline API lives: derived from the region, or named outright by the user.
-const CLOUDPIPELINE_EXT = [
-    'cn-north-1',
-    'cn-north-4',
-    'cn-east-2',
-    'cn-east-3',
-    'cn-south-1',
-    'cn-south-2',
-    'cn-southwest-2',
-    'cn-northeast-1',
-    'ap-southeast-3',
-    'sa-brazil-1',
-    'la-north-2'
-];
-const PIPELINE_EXTERNAL = ['tr-west-1', 'la-south-2'];
-const PIPELINE = ['af-north-1', 'me-east-1', 'af-south-1'];
-const EU_CLOUD = new Map([
-    ['eu-west-101', 'https://pipeline-external.eu-west-101.myhuaweicloud.eu']
-]);
-const KNOWN_REGIONS = [
-    ...CLOUDPIPELINE_EXT,
-    ...PIPELINE_EXTERNAL,
-    ...PIPELINE,
-    ...EU_CLOUD.keys()
-];
-/** The API base URL of a region, or undefined for a region without a known endpoint. */
-function regionEndpoint(region) {
-    if (CLOUDPIPELINE_EXT.includes(region))
-        return `https://cloudpipeline-ext.${region}.myhuaweicloud.com`;
-    if (PIPELINE_EXTERNAL.includes(region))
-        return `https://pipeline-external.${region}.myhuaweicloud.com`;
-    if (PIPELINE.includes(region))
-        return `https://pipeline.${region}.myhuaweicloud.com`;
-    return EU_CLOUD.get(region);
-}
-function isLoopback(hostname) {
-    const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
-    if (host === 'localhost' || host === '::1')
-        return true;
-    return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-/**
- * A user-given base URL, normalised without a trailing slash; or an error text saying what is wrong.
- * Plain http is allowed only on loopback: anywhere else it would send the credentials in clear.
- */
-const ENDPOINT_RULE = 'accepts an https base URL such as https://cloudpipeline-ext.ap-southeast-3.myhuaweicloud.com (http only for 127.0.0.0/8, ::1 and localhost)';
-function parseEndpoint(text) {
-    let url;
-    try {
-        url = new URL(text);
-    }
-    catch {
-        return { error: `is not a URL; it ${ENDPOINT_RULE}` };
-    }
-    if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-        return { error: `must use https; it ${ENDPOINT_RULE}` };
-    }
-    if (url.username || url.password) {
-        return { error: `must not carry a user name or password; it ${ENDPOINT_RULE}` };
-    }
-    if (url.search || url.hash) {
-        return { error: `must not have a query string or fragment; it ${ENDPOINT_RULE}` };
-    }
-    return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` };
+;// CONCATENATED MODULE: ./src/parameters.ts
+// The v3 API's documented limit for one value; v5 states none, so the same bound is used for both.
+const MAX_VALUE_LENGTH = 8192;
+/** The parameters, or one problem per bad line (each names the line; values are never echoed). */
+function parseParameters(text) {
+    const parameters = [];
+    const problems = [];
+    const seen = new Set();
+    text.split(/\r?\n/).forEach((line, index) => {
+        const where = `Input "parameters" line ${index + 1}`;
+        if (line.trim() === '' || line.trimStart().startsWith('#'))
+            return;
+        const equals = line.indexOf('=');
+        if (equals < 0) {
+            problems.push(`${where} has no "=": each line is NAME=VALUE (blank lines and # comments are skipped).`);
+            return;
+        }
+        const name = line.slice(0, equals).trim();
+        // The value is kept as written, "=" and spaces included: it is the user's to decide.
+        const value = line.slice(equals + 1);
+        if (!/^[A-Za-z0-9_.-]{1,128}$/.test(name)) {
+            problems.push(`${where} has a bad name: a name is 1 to 128 letters, digits, "_", "-" or "." before the "=".`);
+        }
+        else if (seen.has(name)) {
+            problems.push(`${where} repeats the parameter "${name}": give each name once.`);
+        }
+        else if (value.length > MAX_VALUE_LENGTH) {
+            problems.push(`${where}: the value of "${name}" is longer than ${MAX_VALUE_LENGTH} characters.`);
+        }
+        else {
+            seen.add(name);
+            parameters.push({ name, value });
+        }
+    });
+    return problems.length ? { problems } : { parameters };
 }
 
 ;// CONCATENATED MODULE: ./src/input-helper.ts
 // The one place raw inputs become typed settings; everything downstream takes `Settings`.
+
+
 
 
 
@@ -41477,30 +42243,44 @@ function regionInput(endpointGiven) {
         return { name: region, endpoint };
     });
 }
-// Every check is on one field, so zod reports every bad input at once, not the first few.
+// Every check is on one field, so zod reports every bad input at once, not the first few. Credentials,
+// which span several inputs, are chosen beside it (credentials.ts) and their problems added to the list.
 function inputSchema(endpointGiven) {
     return object({
         'pipeline-id': id(true),
         region: regionInput(endpointGiven),
         endpoint: endpointInput,
-        token: schemas_string()
-            .refine(v => v !== '', { message: 'is required: an IAM token', abort: true })
-            .refine(
-        // What a header can carry: a token with anything else would fail on every request, for the
-        // whole timeout. The value itself is never echoed.
-        v => /^[\x21-\x7e]+$/.test(v), { message: 'accepts visible ASCII characters only (no spaces or line breaks)' }),
+        'project-id': id(false),
+        'api-version': schemas_enum(['auto', 'v3', 'v5'], { message: 'accepts auto, v3 or v5' }),
         'build-id': id(false),
+        start: bool,
+        parameters: schemas_string().transform((text, ctx) => {
+            const parsed = parseParameters(text);
+            if ('parameters' in parsed)
+                return parsed.parameters;
+            for (const message of parsed.problems)
+                ctx.addIssue({ code: 'custom', message });
+            return NEVER;
+        }),
+        wait: bool,
+        'stop-on-cancel': bool,
+        'stop-on-timeout': bool,
         timeout: input_helper_duration(1),
         // Polling faster only invites the gateway's throttling.
         'poll-interval': input_helper_duration(100),
         summary: bool
     })
         .transform((raw) => ({
+        apiVersion: raw['api-version'] === 'auto' ? (raw['project-id'] ? 'v5' : 'v3') : raw['api-version'],
+        projectId: raw['project-id'] || undefined,
         pipelineId: raw['pipeline-id'],
         endpoint: raw.endpoint ?? raw.region.endpoint ?? '',
         region: raw.region.name,
-        token: raw.token,
         buildId: raw['build-id'] || undefined,
+        start: raw.start ? { parameters: raw.parameters } : undefined,
+        wait: raw.wait,
+        stopOnCancel: raw['stop-on-cancel'],
+        stopOnTimeout: raw['stop-on-timeout'],
         timeoutMs: raw.timeout,
         pollIntervalMs: raw['poll-interval'],
         summary: raw.summary
@@ -41508,37 +42288,91 @@ function inputSchema(endpointGiven) {
 }
 const INPUT_NAMES = [
     'pipeline-id',
+    'project-id',
+    'api-version',
     'region',
     'endpoint',
-    'token',
     'build-id',
+    'start',
+    'parameters',
+    'wait',
+    'stop-on-cancel',
+    'stop-on-timeout',
     'timeout',
     'poll-interval',
-    'summary'
+    'summary',
+    'iam-endpoint'
 ];
-const SECRET_INPUTS = new Set(['token']);
-// Never repeated in a message: an endpoint refused for carrying a password would show the password.
-const UNECHOED_INPUTS = new Set(['token', 'endpoint']);
-const DEFAULTS = { timeout: '1h', 'poll-interval': '10s', summary: 'true' };
-/** Reads and checks every input; throws InputError listing each bad one by name. */
+// Never repeated in a message: an endpoint refused for carrying a password would show the password;
+// parameters are many lines, and their problems name the line.
+const UNECHOED_INPUTS = new Set(['endpoint', 'parameters']);
+const DEFAULTS = {
+    'api-version': 'auto',
+    start: 'false',
+    wait: 'true',
+    'stop-on-cancel': 'true',
+    'stop-on-timeout': 'false',
+    timeout: '1h',
+    'poll-interval': '10s',
+    summary: 'true'
+};
+/** Inputs that only make sense together; checked on the raw values so every problem shows at once. */
+function combinationProblems(raw) {
+    const problems = [];
+    const starting = raw.start?.toLowerCase() === 'true';
+    if (raw['api-version'] === 'v5' && raw['project-id'] === '') {
+        problems.push('Input "project-id" is required with api-version v5: the CodeArts project id.');
+    }
+    if (starting && raw['build-id'] !== '') {
+        problems.push('Inputs "start" and "build-id" cannot be used together: start a run, or watch the run build-id names.');
+    }
+    if (!starting && raw.parameters?.trim()) {
+        problems.push('Input "parameters" is used only with start: true.');
+    }
+    if (!starting && raw.wait?.toLowerCase() === 'false') {
+        problems.push('Input "wait" can be false only with start: true (a run that is only watched must be waited for).');
+    }
+    return problems;
+}
+/**
+ * Reads and checks every input; throws InputError listing each bad one by name. `notes` are things to
+ * tell the user about inputs that were accepted (e.g. which of several credentials wins).
+ */
 function readSettings(source) {
+    // Credentials first, so each is masked before anything else can fail and print.
+    const secret = Object.fromEntries(CREDENTIAL_INPUTS.map(name => [name, source.getSecret(name).trim()]));
     const raw = {};
     for (const name of INPUT_NAMES) {
-        const value = (SECRET_INPUTS.has(name) ? source.getSecret(name) : source.get(name)).trim();
+        // Parameter values are kept as written, trailing spaces of the last line included.
+        const value = name === 'parameters' ? source.get(name, true) : source.get(name).trim();
         raw[name] = value === '' ? (DEFAULTS[name] ?? '') : value;
     }
     const regionFromEnv = raw.region === '';
     if (regionFromEnv)
         raw.region = source.env.HUAWEI_CLOUD_REGION?.trim() ?? '';
+    const choice = chooseCredentials({
+        inputs: { ...secret, 'iam-endpoint': raw['iam-endpoint'] ?? '' },
+        env: name => source.getSecretEnv(name).trim(),
+        region: raw.region ?? ''
+    });
     const result = inputSchema(raw.endpoint !== '').safeParse(raw);
-    if (result.success)
-        return result.data;
-    throw new InputError(result.error.issues.map(issue => {
-        const name = String(issue.path[0] ?? 'input');
-        const from = name === 'region' && regionFromEnv ? ' from HUAWEI_CLOUD_REGION' : '';
-        const shown = UNECHOED_INPUTS.has(name) || raw[name] === '' ? '' : ` (got "${raw[name]}"${from})`;
-        return `Input "${name}" ${issue.message}${shown}.`;
-    }));
+    if (result.success && choice.credentials && combinationProblems(raw).length === 0) {
+        return { settings: { ...result.data, credentials: choice.credentials }, notes: choice.notes };
+    }
+    const credentialProblems = choice.credentials ? [] : choice.problems;
+    throw new InputError([
+        ...combinationProblems(raw),
+        ...(result.success ? [] : result.error.issues).map(issue => {
+            const name = String(issue.path[0] ?? 'input');
+            const from = name === 'region' && regionFromEnv ? ' from HUAWEI_CLOUD_REGION' : '';
+            const shown = UNECHOED_INPUTS.has(name) || raw[name] === '' ? '' : ` (got "${raw[name]}"${from})`;
+            // Parameter problems are whole sentences that name their line.
+            if (name === 'parameters')
+                return issue.message;
+            return `Input "${name}" ${issue.message}${shown}.`;
+        }),
+        ...credentialProblems
+    ]);
 }
 
 ;// CONCATENATED MODULE: ./src/outputs.ts
@@ -41652,6 +42486,25 @@ function backoffMs(failures, pollIntervalMs, random, retryAfter) {
     return retryAfter === undefined ? jittered : Math.max(jittered, retryAfter);
 }
 const defaultSleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
+const ABORTED = Symbol('aborted');
+/** `promise`, or ABORTED as soon as `signal` aborts (the promise is left to settle unobserved). */
+function unlessAborted(promise, signal) {
+    if (!signal)
+        return promise;
+    if (signal.aborted)
+        return Promise.resolve(ABORTED);
+    return new Promise((resolve, reject) => {
+        const onAbort = () => resolve(ABORTED);
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then(value => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+}
 /** Why an answer cannot be used, or undefined when it can. */
 function problemWith(run, runId) {
     if (run === null)
@@ -41665,7 +42518,7 @@ async function waitForRun(options) {
     const now = options.now ?? Date.now;
     const sleep = options.sleep ?? defaultSleep;
     const random = options.random ?? Math.random;
-    const { log, pollIntervalMs } = options;
+    const { log, pollIntervalMs, signal } = options;
     const deadline = now() + options.timeoutMs;
     const requestMs = requestTimeoutMs(pollIntervalMs);
     const warnedStatuses = new Set();
@@ -41693,11 +42546,15 @@ async function waitForRun(options) {
         }
     };
     for (;;) {
+        if (signal?.aborted)
+            return { kind: 'cancelled', run: last };
         const remaining = deadline - now();
         if (remaining < NO_TIME_LEFT_MS)
             return { kind: 'timed_out', run: last, lastProblem };
         log.debug(`GET status of ${runId ? `run ${runId}` : 'the latest run'}`);
-        const answer = await options.fetchStatus(runId, Math.min(requestMs, remaining));
+        const answer = await unlessAborted(options.fetchStatus(runId, Math.min(requestMs, remaining)), signal);
+        if (answer === ABORTED)
+            return { kind: 'cancelled', run: last };
         if (answer.kind === 'fatal')
             return { kind: 'failed', reason: answer.reason, run: last };
         const run = answer.kind === 'ok' ? options.parse(answer.body) : null;
@@ -41716,13 +42573,16 @@ async function waitForRun(options) {
             last = run;
             // An answer that names no run cannot end the wait, whatever else it says.
             if (run.runId !== null) {
+                options.onRun?.(run);
                 if (run.phase === 'completed')
                     return { kind: 'completed', run };
                 // From here on ask for this run by id, so a newer run cannot take its place.
                 runId = run.runId;
             }
         }
-        await sleep(Math.max(0, Math.min(delay, deadline - now())));
+        const slept = await unlessAborted(sleep(Math.max(0, Math.min(delay, deadline - now()))), signal);
+        if (slept === ABORTED)
+            return { kind: 'cancelled', run: last };
     }
 }
 
@@ -41775,8 +42635,13 @@ function culpritText(run) {
     const code = item.errorCode ? ` [${quote(item.errorCode)}]` : '';
     return { text: `; ${what} failed${code}${error}`, title };
 }
+// Stage statuses (v3 and v5) of stages that have not begun: not worth naming in a timeout message.
+const NOT_BEGUN = new Set(['waiting', 'init', 'queued', 'unselected', 'skipped']);
 function lastSeen(run) {
-    const active = run.stages.filter(s => s.status && s.status !== 'completed' && s.status !== 'waiting');
+    const active = run.stages.filter(s => s.status &&
+        s.outcome === null &&
+        !NOT_BEGUN.has(s.status.toLowerCase()) &&
+        s.status.toLowerCase() !== 'completed');
     const stages = active.map(s => `stage "${quote(s.name)}" ${quote(s.status ?? '')}`).join(', ');
     return `last status ${quote(run.status ?? 'unknown')}${stages ? ` (${stages})` : ''}`;
 }
@@ -41786,6 +42651,11 @@ function decide(result, pipelineId, timeoutMs) {
     // "run 42 of pipeline "web" (p1)", or just the pipeline while no run is known.
     const subject = runId ? `run ${quote(runId)} of ${label}` : label;
     switch (result.kind) {
+        case 'cancelled':
+            return {
+                conclusion: 'cancelled',
+                message: `The workflow was cancelled while waiting for ${subject}.`
+            };
         case 'failed':
             return { conclusion: 'error', message: `Could not follow ${subject}: ${result.reason}` };
         case 'timed_out': {
@@ -41884,13 +42754,16 @@ function stageRow(stage, task, item) {
     return (`<tr>${cell(stage)}${cell(task)}${cell(item.status)}${cell(item.outcome)}` +
         `${cell(durationText(item.durationSeconds))}${cell(item.errorMessage)}</tr>`);
 }
+/** The summary of a wait; `run` is null when no status named a run (e.g. cancelled before the first). */
 function summaryHtml(run, verdict, pipelineId) {
-    const name = run.pipelineName ?? pipelineId;
+    const name = run?.pipelineName ?? pipelineId;
     const parts = [
-        `<h2>${ICON[verdict.conclusion]} CodeArts pipeline ${summary_link(run.detailUrl, name)} ${HEADING[verdict.conclusion]}</h2>`
+        `<h2>${ICON[verdict.conclusion]} CodeArts pipeline ${summary_link(run?.detailUrl ?? null, name)} ${HEADING[verdict.conclusion]}</h2>`
     ];
     if (verdict.message)
         parts.push(`<p>${escapeHtml(verdict.message)}</p>`);
+    if (!run)
+        return `${parts.join('\n')}\n`;
     parts.push(runTable(run));
     const rows = run.stages.flatMap(stage => [
         stageRow(stage.name, '', stage),
@@ -41928,6 +42801,8 @@ function summaryHtml(run, verdict, pipelineId) {
 
 
 
+
+
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
@@ -41937,16 +42812,84 @@ function bestEffort(what, report) {
         .then(report)
         .then(() => undefined, error => warning(`Could not ${what}: ${messageOf(error)}`));
 }
+function masked(value) {
+    if (value.trim() !== '')
+        core_setSecret(value.trim());
+    return value;
+}
 function readInputs() {
-    return readSettings({
-        get: name => getInput(name),
-        getSecret: name => {
-            const value = getInput(name);
-            if (value !== '')
-                core_setSecret(value);
-            return value;
-        },
+    const { settings, notes } = readSettings({
+        get: (name, keepWhitespace) => getInput(name, { trimWhitespace: !keepWhitespace }),
+        getSecret: name => masked(getInput(name)),
+        getSecretEnv: name => masked(process.env[name] ?? ''),
         env: process.env
+    });
+    for (const note of notes)
+        warning(note);
+    return settings;
+}
+function authFor(credentials, transport, secrets) {
+    let logins = 0;
+    switch (credentials.method) {
+        case 'token':
+            return tokenAuth(credentials.token);
+        case 'access-keys':
+            return accessKeyAuth(credentials);
+        case 'iam-password':
+            return passwordAuth(credentials, transport, token => {
+                core_setSecret(token);
+                if (++logins > 1)
+                    info('The IAM token was refused as expired; logged in again.');
+                secrets.add(token);
+                core_debug('Logged in to IAM; the token is masked.');
+            }, text => scrub(text, secrets));
+    }
+}
+// The runner sends SIGINT on cancel and kills the step 7.5 s + 2.5 s later: stopping the run and
+// writing the summary must fit well inside that.
+const STOP_TIMEOUT_MS = 3_000;
+function describeTarget(settings) {
+    const api = settings.apiVersion === 'v5' ? `v5, project ${settings.projectId}` : 'v3';
+    return `pipeline ${settings.pipelineId} at ${settings.endpoint} (${api})`;
+}
+/** One sentence on what became of the run after a cancel or a timeout, stopping it if asked. */
+async function stopIfAsked(api, runId, why, settings, startedHere) {
+    if (runId === undefined)
+        return '';
+    if (why === 'cancel' && !startedHere)
+        return ` Run ${quote(runId)} was not started by this step, so it was left running.`;
+    const wanted = why === 'cancel' ? settings.stopOnCancel : settings.stopOnTimeout;
+    if (!wanted)
+        return ` Run ${quote(runId)} was left running (stop-on-${why} is false).`;
+    info(`Stopping run ${runId}.`);
+    const stop = await api.stop(runId, STOP_TIMEOUT_MS);
+    return stop.stopped
+        ? ` Run ${quote(runId)} was stopped (stop-on-${why}).`
+        : ` Could not stop run ${quote(runId)}: ${stop.reason}.`;
+}
+async function report(result, verdict, settings) {
+    if (verdict.message === undefined) {
+        info(`Pipeline ${quote(result.run?.pipelineName ?? settings.pipelineId)} succeeded.`);
+    }
+    else {
+        error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' });
+        process.exitCode = ExitCode.Failure;
+    }
+    await bestEffort('set the outputs', () => {
+        for (const [name, value] of Object.entries(outputsOf(result.run, verdict.conclusion))) {
+            setOutput(name, value);
+        }
+    });
+    if (settings.summary) {
+        await bestEffort('write the job summary', () => summary.addRaw(summaryHtml(result.run, verdict, settings.pipelineId)).write());
+    }
+}
+async function fail(message, conclusion, runId) {
+    setFailed(message);
+    await bestEffort('set the outputs', () => {
+        setOutput('conclusion', conclusion);
+        if (runId !== undefined)
+            setOutput('build-id', runId);
     });
 }
 async function run() {
@@ -41955,50 +42898,113 @@ async function run() {
         settings = readInputs();
     }
     catch (error) {
-        setFailed(error instanceof InputError ? error.message : messageOf(error));
-        await bestEffort('set the outputs', () => setOutput('conclusion', 'error'));
+        await fail(error instanceof InputError ? error.message : messageOf(error), 'error');
         return;
     }
+    const cancel = new AbortController();
+    const onSignal = (signal) => {
+        if (cancel.signal.aborted)
+            return;
+        info(`Received ${signal}: the workflow is being cancelled.`);
+        cancel.abort();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
     const transport = createTransport();
     try {
+        const { credentials } = settings;
+        core_debug(`Authenticating with ${describeCredentials(credentials)}.`);
+        const secrets = new Set(secretValues(credentials));
         const client = new CodeArtsClient({
             endpoint: settings.endpoint,
-            auth: tokenAuth(settings.token),
+            auth: authFor(credentials, transport, secrets),
+            credentials,
             transport,
-            secrets: [settings.token]
+            secrets
         });
-        const target = settings.buildId ? `run ${settings.buildId}` : 'the latest run';
-        info(`Waiting for ${target} of pipeline ${settings.pipelineId} at ${settings.endpoint} ` +
+        const api = pipelineApi(client, {
+            version: settings.apiVersion,
+            pipelineId: settings.pipelineId,
+            projectId: settings.projectId
+        });
+        const requestMs = Math.min(requestTimeoutMs(settings.pollIntervalMs), settings.timeoutMs);
+        let runId = settings.buildId;
+        if (settings.start) {
+            const count = settings.start.parameters.length;
+            info(`Starting a run of ${describeTarget(settings)}` +
+                (count ? ` with ${count} parameter${count === 1 ? '' : 's'}.` : '.'));
+            const start = await unlessAborted(api.start(settings.start.parameters, requestMs), cancel.signal);
+            if (start === ABORTED) {
+                await fail('The workflow was cancelled while the start request was in flight: the run may have started, and could not be stopped as its id is unknown.', 'cancelled');
+                return;
+            }
+            if (start.kind === 'failed') {
+                await fail(`Could not start a run of pipeline ${settings.pipelineId}: ${start.reason}`, 'error');
+                return;
+            }
+            runId = start.runId;
+            // Set now, so that it exists even if the job is cancelled later.
+            await bestEffort('set the outputs', () => setOutput('build-id', start.runId));
+            info(start.queued
+                ? `Run ${quote(start.runId)} is queued behind other runs (a concurrency limit); waiting for it to start.`
+                : `Started run ${quote(start.runId)}.`);
+        }
+        const started = settings.start !== undefined;
+        let announced = false;
+        const announce = (run) => {
+            if (!started || announced || runId === undefined)
+                return;
+            announced = true;
+            const url = run?.detailUrl;
+            if (url)
+                void bestEffort('set the outputs', () => setOutput('detail-url', url));
+            const name = run?.pipelineName ? `"${quote(run.pipelineName)}"` : settings.pipelineId;
+            notice(`Started run ${quote(runId)} of pipeline ${name}${run?.detailUrl ? `: ${quote(run.detailUrl)}` : '.'}`, { title: 'CodeArts pipeline run started' });
+        };
+        if (!settings.wait) {
+            // One status read for the run's link, not a wait: the step ends as soon as the run is known.
+            const answer = await unlessAborted(api.status(runId, requestMs), cancel.signal);
+            if (answer === ABORTED) {
+                const after = await stopIfAsked(api, runId, 'cancel', settings, true);
+                await fail(`The workflow was cancelled just after the run was started.${after}`, 'cancelled', runId);
+                return;
+            }
+            const run = answer.kind === 'ok' ? api.parse(answer.body) : null;
+            const known = run?.runId === runId ? run : null;
+            if (!known)
+                warning(`Could not read run ${quote(runId ?? '')} yet, so its link is not known; the run was started.`);
+            announce(known);
+            await bestEffort('set the outputs', () => {
+                for (const [name, value] of Object.entries(outputsOf(known, 'success'))) {
+                    setOutput(name, value);
+                }
+                setOutput('build-id', runId ?? '');
+            });
+            return;
+        }
+        info(`Waiting for ${runId ? `run ${runId}` : 'the latest run'} of ${describeTarget(settings)} ` +
             `(timeout ${formatDuration(settings.timeoutMs)}, polling every ${formatDuration(settings.pollIntervalMs)}).`);
         const result = await waitForRun({
-            runId: settings.buildId,
+            runId,
             timeoutMs: settings.timeoutMs,
             pollIntervalMs: settings.pollIntervalMs,
-            fetchStatus: (runId, timeoutMs) => client.status(settings.pipelineId, runId, timeoutMs),
-            parse: parseV3Status,
-            log: { info: info, debug: core_debug, warning: line => warning(line) }
+            fetchStatus: (id, timeoutMs) => api.status(id, timeoutMs),
+            parse: api.parse,
+            log: { info: info, debug: core_debug, warning: line => warning(line) },
+            onRun: announce,
+            signal: cancel.signal
         });
+        announce(result.run);
         const verdict = decide(result, settings.pipelineId, settings.timeoutMs);
-        if (verdict.message === undefined) {
-            info(`Pipeline ${quote(result.run?.pipelineName ?? settings.pipelineId)} succeeded.`);
+        if (result.kind === 'cancelled' || result.kind === 'timed_out') {
+            const watched = result.run?.runId ?? runId;
+            const after = await stopIfAsked(api, watched ?? undefined, result.kind === 'cancelled' ? 'cancel' : 'timeout', settings, started);
+            verdict.message = `${verdict.message ?? ''}${after}`;
         }
-        else {
-            error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' });
-            process.exitCode = ExitCode.Failure;
-        }
-        await bestEffort('set the outputs', () => {
-            for (const [name, value] of Object.entries(outputsOf(result.run, verdict.conclusion))) {
-                setOutput(name, value);
-            }
-        });
-        const { run } = result;
-        if (settings.summary && run) {
-            await bestEffort('write the job summary', () => summary.addRaw(summaryHtml(run, verdict, settings.pipelineId)).write());
-        }
+        await report(result, verdict, settings);
     }
     catch (error) {
-        setFailed(`Unexpected error: ${messageOf(error)}`);
-        await bestEffort('set the outputs', () => setOutput('conclusion', 'error'));
+        await fail(`Unexpected error: ${messageOf(error)}`, 'error');
     }
     finally {
         transport.close();

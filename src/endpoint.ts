@@ -36,6 +36,13 @@ export function regionEndpoint(region: string): string | undefined {
   return EU_CLOUD.get(region)
 }
 
+/** IAM's base URL in a region: the EU cloud has its own domain, like its pipeline endpoint. */
+export function regionIamEndpoint(region: string): string {
+  return EU_CLOUD.has(region)
+    ? `https://iam.${region}.myhuaweicloud.eu`
+    : `https://iam.${region}.myhuaweicloud.com`
+}
+
 function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase()
   if (host === 'localhost' || host === '::1') return true

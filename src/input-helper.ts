@@ -1,16 +1,33 @@
 // The one place raw inputs become typed settings; everything downstream takes `Settings`.
 import { z } from 'zod'
 import { DURATION_FORMS, formatDuration, parseDuration } from './duration.js'
+import type { ApiVersion, Parameter } from './codearts/pipeline-api.js'
 import { KNOWN_REGIONS, parseEndpoint, regionEndpoint } from './endpoint.js'
+import { parseParameters } from './parameters.js'
+import {
+  chooseCredentials,
+  CREDENTIAL_INPUTS,
+  type CredentialChoice,
+  type Credentials
+} from './credentials.js'
 
 export interface Settings {
+  apiVersion: ApiVersion
+  /** The CodeArts project id (v5). */
+  projectId: string | undefined
   pipelineId: string
   /** API base URL without a trailing slash. */
   endpoint: string
   region: string | undefined
-  token: string
-  /** The run to wait for; undefined means the latest run. */
+  credentials: Credentials
+  /** The run to wait for; undefined means the latest run (or the one this step starts). */
   buildId: string | undefined
+  /** Start a run with these parameters; undefined watches one instead. */
+  start: { parameters: Parameter[] } | undefined
+  /** False: end once the started run is known, without waiting for it to complete. */
+  wait: boolean
+  stopOnCancel: boolean
+  stopOnTimeout: boolean
   timeoutMs: number
   pollIntervalMs: number
   summary: boolean
@@ -18,9 +35,12 @@ export interface Settings {
 
 /** How inputs are read: main.ts backs this with @actions/core, tests with a plain object. */
 export interface InputSource {
-  get(name: string): string
+  /** The input as given; the runner's reader trims it unless `keepWhitespace`. */
+  get(name: string, keepWhitespace?: boolean): string
   /** Reads an input that is a credential; the caller masks it before returning it. */
   getSecret(name: string): string
+  /** Reads an environment variable that holds a credential; the caller masks it before returning it. */
+  getSecretEnv(name: string): string
   env: Record<string, string | undefined>
 }
 
@@ -96,34 +116,44 @@ function regionInput(endpointGiven: boolean) {
   })
 }
 
-// Every check is on one field, so zod reports every bad input at once, not the first few.
+// Every check is on one field, so zod reports every bad input at once, not the first few. Credentials,
+// which span several inputs, are chosen beside it (credentials.ts) and their problems added to the list.
 function inputSchema(endpointGiven: boolean) {
   return z
     .object({
       'pipeline-id': id(true),
       region: regionInput(endpointGiven),
       endpoint: endpointInput,
-      token: z
-        .string()
-        .refine(v => v !== '', { message: 'is required: an IAM token', abort: true })
-        .refine(
-          // What a header can carry: a token with anything else would fail on every request, for the
-          // whole timeout. The value itself is never echoed.
-          v => /^[\x21-\x7e]+$/.test(v),
-          { message: 'accepts visible ASCII characters only (no spaces or line breaks)' }
-        ),
+      'project-id': id(false),
+      'api-version': z.enum(['auto', 'v3', 'v5'], { message: 'accepts auto, v3 or v5' }),
       'build-id': id(false),
+      start: bool,
+      parameters: z.string().transform((text, ctx) => {
+        const parsed = parseParameters(text)
+        if ('parameters' in parsed) return parsed.parameters
+        for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message })
+        return z.NEVER
+      }),
+      wait: bool,
+      'stop-on-cancel': bool,
+      'stop-on-timeout': bool,
       timeout: duration(1),
       // Polling faster only invites the gateway's throttling.
       'poll-interval': duration(100),
       summary: bool
     })
-    .transform((raw): Settings => ({
+    .transform((raw): Omit<Settings, 'credentials'> => ({
+      apiVersion:
+        raw['api-version'] === 'auto' ? (raw['project-id'] ? 'v5' : 'v3') : raw['api-version'],
+      projectId: raw['project-id'] || undefined,
       pipelineId: raw['pipeline-id'],
       endpoint: raw.endpoint ?? raw.region.endpoint ?? '',
       region: raw.region.name,
-      token: raw.token,
       buildId: raw['build-id'] || undefined,
+      start: raw.start ? { parameters: raw.parameters } : undefined,
+      wait: raw.wait,
+      stopOnCancel: raw['stop-on-cancel'],
+      stopOnTimeout: raw['stop-on-timeout'],
       timeoutMs: raw.timeout,
       pollIntervalMs: raw['poll-interval'],
       summary: raw.summary
@@ -132,38 +162,97 @@ function inputSchema(endpointGiven: boolean) {
 
 const INPUT_NAMES = [
   'pipeline-id',
+  'project-id',
+  'api-version',
   'region',
   'endpoint',
-  'token',
   'build-id',
+  'start',
+  'parameters',
+  'wait',
+  'stop-on-cancel',
+  'stop-on-timeout',
   'timeout',
   'poll-interval',
-  'summary'
+  'summary',
+  'iam-endpoint'
 ]
-const SECRET_INPUTS = new Set(['token'])
-// Never repeated in a message: an endpoint refused for carrying a password would show the password.
-const UNECHOED_INPUTS = new Set(['token', 'endpoint'])
-const DEFAULTS: Record<string, string> = { timeout: '1h', 'poll-interval': '10s', summary: 'true' }
+// Never repeated in a message: an endpoint refused for carrying a password would show the password;
+// parameters are many lines, and their problems name the line.
+const UNECHOED_INPUTS = new Set(['endpoint', 'parameters'])
+const DEFAULTS: Record<string, string> = {
+  'api-version': 'auto',
+  start: 'false',
+  wait: 'true',
+  'stop-on-cancel': 'true',
+  'stop-on-timeout': 'false',
+  timeout: '1h',
+  'poll-interval': '10s',
+  summary: 'true'
+}
 
-/** Reads and checks every input; throws InputError listing each bad one by name. */
-export function readSettings(source: InputSource): Settings {
+/** Inputs that only make sense together; checked on the raw values so every problem shows at once. */
+function combinationProblems(raw: Record<string, string>): string[] {
+  const problems: string[] = []
+  const starting = raw.start?.toLowerCase() === 'true'
+  if (raw['api-version'] === 'v5' && raw['project-id'] === '') {
+    problems.push('Input "project-id" is required with api-version v5: the CodeArts project id.')
+  }
+  if (starting && raw['build-id'] !== '') {
+    problems.push(
+      'Inputs "start" and "build-id" cannot be used together: start a run, or watch the run build-id names.'
+    )
+  }
+  if (!starting && raw.parameters?.trim()) {
+    problems.push('Input "parameters" is used only with start: true.')
+  }
+  if (!starting && raw.wait?.toLowerCase() === 'false') {
+    problems.push(
+      'Input "wait" can be false only with start: true (a run that is only watched must be waited for).'
+    )
+  }
+  return problems
+}
+
+/**
+ * Reads and checks every input; throws InputError listing each bad one by name. `notes` are things to
+ * tell the user about inputs that were accepted (e.g. which of several credentials wins).
+ */
+export function readSettings(source: InputSource): { settings: Settings; notes: string[] } {
+  // Credentials first, so each is masked before anything else can fail and print.
+  const secret = Object.fromEntries(
+    CREDENTIAL_INPUTS.map(name => [name, source.getSecret(name).trim()])
+  ) as Record<(typeof CREDENTIAL_INPUTS)[number], string>
   const raw: Record<string, string> = {}
   for (const name of INPUT_NAMES) {
-    const value = (SECRET_INPUTS.has(name) ? source.getSecret(name) : source.get(name)).trim()
+    // Parameter values are kept as written, trailing spaces of the last line included.
+    const value = name === 'parameters' ? source.get(name, true) : source.get(name).trim()
     raw[name] = value === '' ? (DEFAULTS[name] ?? '') : value
   }
   const regionFromEnv = raw.region === ''
   if (regionFromEnv) raw.region = source.env.HUAWEI_CLOUD_REGION?.trim() ?? ''
 
+  const choice: CredentialChoice = chooseCredentials({
+    inputs: { ...secret, 'iam-endpoint': raw['iam-endpoint'] ?? '' },
+    env: name => source.getSecretEnv(name).trim(),
+    region: raw.region ?? ''
+  })
   const result = inputSchema(raw.endpoint !== '').safeParse(raw)
-  if (result.success) return result.data
-  throw new InputError(
-    result.error.issues.map(issue => {
+  if (result.success && choice.credentials && combinationProblems(raw).length === 0) {
+    return { settings: { ...result.data, credentials: choice.credentials }, notes: choice.notes }
+  }
+  const credentialProblems = choice.credentials ? [] : choice.problems
+  throw new InputError([
+    ...combinationProblems(raw),
+    ...(result.success ? [] : result.error.issues).map(issue => {
       const name = String(issue.path[0] ?? 'input')
       const from = name === 'region' && regionFromEnv ? ' from HUAWEI_CLOUD_REGION' : ''
       const shown =
         UNECHOED_INPUTS.has(name) || raw[name] === '' ? '' : ` (got "${raw[name]}"${from})`
+      // Parameter problems are whole sentences that name their line.
+      if (name === 'parameters') return issue.message
       return `Input "${name}" ${issue.message}${shown}.`
-    })
-  )
+    }),
+    ...credentialProblems
+  ])
 }

@@ -19,6 +19,10 @@ export interface WaitOptions {
   fetchStatus(runId: string | undefined, timeoutMs: number): Promise<Answer>
   parse(body: unknown): Run | null
   log: WaitLog
+  /** Called with each usable answer about the run, e.g. to publish its link as soon as it is known. */
+  onRun?: (run: Run) => void
+  /** Aborted when the job is cancelled: the wait ends at once with `cancelled`. */
+  signal?: AbortSignal
   now?: () => number
   sleep?: (ms: number) => Promise<void>
   random?: () => number
@@ -28,6 +32,7 @@ export type WaitResult =
   | { kind: 'completed'; run: Run }
   | { kind: 'timed_out'; run: Run | null; lastProblem?: string }
   | { kind: 'failed'; reason: string; run: Run | null }
+  | { kind: 'cancelled'; run: Run | null }
 
 const MAX_REQUEST_MS = 30_000
 const MIN_REQUEST_MS = 2_000
@@ -58,6 +63,31 @@ export function backoffMs(
 
 const defaultSleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
 
+export const ABORTED = Symbol('aborted')
+
+/** `promise`, or ABORTED as soon as `signal` aborts (the promise is left to settle unobserved). */
+export function unlessAborted<T>(
+  promise: Promise<T>,
+  signal: AbortSignal | undefined
+): Promise<T | typeof ABORTED> {
+  if (!signal) return promise
+  if (signal.aborted) return Promise.resolve(ABORTED)
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(ABORTED)
+    signal.addEventListener('abort', onAbort, { once: true })
+    promise.then(
+      value => {
+        signal.removeEventListener('abort', onAbort)
+        resolve(value)
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort)
+        reject(error instanceof Error ? error : new Error(String(error)))
+      }
+    )
+  })
+}
+
 /** Why an answer cannot be used, or undefined when it can. */
 function problemWith(run: Run | null, runId: string | undefined): string | undefined {
   if (run === null) return 'the status answer is not a JSON object'
@@ -71,7 +101,7 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
   const now = options.now ?? Date.now
   const sleep = options.sleep ?? defaultSleep
   const random = options.random ?? Math.random
-  const { log, pollIntervalMs } = options
+  const { log, pollIntervalMs, signal } = options
   const deadline = now() + options.timeoutMs
   const requestMs = requestTimeoutMs(pollIntervalMs)
   const warnedStatuses = new Set<string>()
@@ -104,11 +134,16 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
   }
 
   for (;;) {
+    if (signal?.aborted) return { kind: 'cancelled', run: last }
     const remaining = deadline - now()
     if (remaining < NO_TIME_LEFT_MS) return { kind: 'timed_out', run: last, lastProblem }
 
     log.debug(`GET status of ${runId ? `run ${runId}` : 'the latest run'}`)
-    const answer = await options.fetchStatus(runId, Math.min(requestMs, remaining))
+    const answer = await unlessAborted(
+      options.fetchStatus(runId, Math.min(requestMs, remaining)),
+      signal
+    )
+    if (answer === ABORTED) return { kind: 'cancelled', run: last }
     if (answer.kind === 'fatal') return { kind: 'failed', reason: answer.reason, run: last }
 
     const run = answer.kind === 'ok' ? options.parse(answer.body) : null
@@ -128,11 +163,13 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
       last = run
       // An answer that names no run cannot end the wait, whatever else it says.
       if (run.runId !== null) {
+        options.onRun?.(run)
         if (run.phase === 'completed') return { kind: 'completed', run }
         // From here on ask for this run by id, so a newer run cannot take its place.
         runId = run.runId
       }
     }
-    await sleep(Math.max(0, Math.min(delay, deadline - now())))
+    const slept = await unlessAborted(sleep(Math.max(0, Math.min(delay, deadline - now()))), signal)
+    if (slept === ABORTED) return { kind: 'cancelled', run: last }
   }
 }

@@ -59,9 +59,16 @@ function culpritText(run: Run): { text: string; title?: string } {
   return { text: `; ${what} failed${code}${error}`, title }
 }
 
+// Stage statuses (v3 and v5) of stages that have not begun: not worth naming in a timeout message.
+const NOT_BEGUN = new Set(['waiting', 'init', 'queued', 'unselected', 'skipped'])
+
 function lastSeen(run: Run): string {
   const active = run.stages.filter(
-    s => s.status && s.status !== 'completed' && s.status !== 'waiting'
+    s =>
+      s.status &&
+      s.outcome === null &&
+      !NOT_BEGUN.has(s.status.toLowerCase()) &&
+      s.status.toLowerCase() !== 'completed'
   )
   const stages = active.map(s => `stage "${quote(s.name)}" ${quote(s.status ?? '')}`).join(', ')
   return `last status ${quote(run.status ?? 'unknown')}${stages ? ` (${stages})` : ''}`
@@ -73,6 +80,11 @@ export function decide(result: WaitResult, pipelineId: string, timeoutMs: number
   // "run 42 of pipeline "web" (p1)", or just the pipeline while no run is known.
   const subject = runId ? `run ${quote(runId)} of ${label}` : label
   switch (result.kind) {
+    case 'cancelled':
+      return {
+        conclusion: 'cancelled',
+        message: `The workflow was cancelled while waiting for ${subject}.`
+      }
     case 'failed':
       return { conclusion: 'error', message: `Could not follow ${subject}: ${result.reason}` }
     case 'timed_out': {

@@ -78,12 +78,14 @@ function stageRow(stage: string, task: string, item: Task): string {
   )
 }
 
-export function summaryHtml(run: Run, verdict: Verdict, pipelineId: string): string {
-  const name = run.pipelineName ?? pipelineId
+/** The summary of a wait; `run` is null when no status named a run (e.g. cancelled before the first). */
+export function summaryHtml(run: Run | null, verdict: Verdict, pipelineId: string): string {
+  const name = run?.pipelineName ?? pipelineId
   const parts = [
-    `<h2>${ICON[verdict.conclusion]} CodeArts pipeline ${link(run.detailUrl, name)} ${HEADING[verdict.conclusion]}</h2>`
+    `<h2>${ICON[verdict.conclusion]} CodeArts pipeline ${link(run?.detailUrl ?? null, name)} ${HEADING[verdict.conclusion]}</h2>`
   ]
   if (verdict.message) parts.push(`<p>${escapeHtml(verdict.message)}</p>`)
+  if (!run) return `${parts.join('\n')}\n`
   parts.push(runTable(run))
 
   const rows = run.stages.flatMap(stage => [

@@ -25,7 +25,7 @@ afterEach(async () => {
 })
 
 async function serve(script: Script, tls?: { key: string; cert: string }): Promise<FakeCodeArts> {
-  server = await startFakeCodeArts(script, tls)
+  server = await startFakeCodeArts(script, { tls })
   return server
 }
 
@@ -254,7 +254,7 @@ describe('fatal errors', () => {
     expect(fake.requests).toHaveLength(1)
     expect(run.outputs.conclusion).toBe('error')
     const [error] = annotations(run, 'error')
-    expect(error).toContain('token is expired or invalid')
+    expect(error).toContain('the IAM token (input "token") must be updated')
     expect(error).toContain('APIGW.0307')
     expect(error).toContain('The token must be updated.')
   })
@@ -404,7 +404,7 @@ describe('inputs', () => {
   it.each([
     [{ 'pipeline-id': 'has space' }, 'pipeline-id'],
     [{ 'pipeline-id': '' }, 'pipeline-id'],
-    [{ token: '' }, 'token'],
+    [{ token: 'has space' }, 'token'],
     [{ timeout: 'forever' }, 'timeout'],
     [{ 'poll-interval': '0' }, 'poll-interval'],
     [{ summary: 'yes' }, 'summary'],

@@ -65,7 +65,7 @@ async function connectProxy(targetPort: number): Promise<{ port: number; tunnels
 
 function request(url: string, timeoutMs = 5000) {
   transport ??= createTransport()
-  return transport.request({ method: 'GET', url, headers: {}, timeoutMs })
+  return transport.request({ method: 'GET', url, headers: {}, body: '', timeoutMs })
 }
 
 async function timed<T>(promise: Promise<T>): Promise<{ ms: number; error?: Error; value?: T }> {

@@ -1,9 +1,11 @@
-// A scriptable stand-in for the CodeArts Pipeline API on 127.0.0.1, for end-to-end tests and the demo.
-// Each status request takes the next step of the script (the last step repeats), so a test can lay out a
-// run's life and the faults along the way.
+// A scriptable stand-in for the CodeArts Pipeline API (v3 and v5) and IAM's token endpoint on 127.0.0.1,
+// for end-to-end tests and the demo. Each status request takes the next step of the script (the last step
+// repeats), so a test can lay out a run's life and the faults along the way; start and stop requests have
+// scripts of their own. With `auth`, it checks credentials as the gateway does, signatures included.
 import * as http from 'node:http'
 import * as https from 'node:https'
 import type { AddressInfo, Socket } from 'node:net'
+import { verifySignature } from './verify-signature.js'
 
 export interface FakeStep {
   status?: number
@@ -17,7 +19,10 @@ export interface FakeStep {
   delayMs?: number
 }
 
+export type Route = 'status' | 'start' | 'stop' | 'login' | 'unknown'
+
 export interface RecordedRequest {
+  route: Route
   method: string
   path: string
   query: URLSearchParams
@@ -26,31 +31,161 @@ export interface RecordedRequest {
   atMs: number
 }
 
-/** Steps in order, or a function of the request and how many status requests came before it. */
+/** Steps in order, or a function of the request and how many requests of its route came before it. */
 export type Script = FakeStep[] | ((request: RecordedRequest, index: number) => FakeStep)
+
+/**
+ * What the server demands of a request. With none, it accepts anything. Otherwise a request passes with
+ * `token`, with a token it issued at login, or signed with `keys`; else it is refused as the gateway does.
+ */
+export interface FakeAuth {
+  token?: string
+  keys?: { accessKey: string; secretKey: string; securityToken?: string }
+  /** The IAM user that may log in at `POST /v3/auth/tokens` (any project), and the tokens to issue. */
+  iam?: { username: string; password: string; domain: string; tokens: string[] }
+  /** Each token issued at login is refused as expired (APIGW.0307) after this many API calls with it. */
+  tokenUses?: number
+  /** The server's clock for signature dates; defaults to the real one. */
+  nowMs?: () => number
+}
+
+export interface FakeOptions {
+  tls?: { key: string; cert: string }
+  auth?: FakeAuth
+  /** Answers to start requests (v3 `.../start`, v5 `.../run`); by default a new run id. */
+  start?: Script
+  /** Answers to stop requests; by default success. */
+  stop?: Script
+}
 
 export interface FakeCodeArts {
   url: string
   requests: RecordedRequest[]
+  /** Requests of one route, in order. */
+  calls(route: Route): RecordedRequest[]
   close(): Promise<void>
+}
+
+const ROUTES: [Route, string, RegExp][] = [
+  ['status', 'GET', /^\/v3\/pipelines\/[^/]+\/status$/],
+  ['status', 'GET', /^\/v5\/[^/]+\/api\/pipelines\/[^/]+\/pipeline-runs\/detail$/],
+  ['start', 'POST', /^\/v3\/pipelines\/[^/]+\/start$/],
+  ['start', 'POST', /^\/v5\/[^/]+\/api\/pipelines\/[^/]+\/run$/],
+  ['stop', 'POST', /^\/v3\/pipelines\/[^/]+\/stop$/],
+  ['stop', 'POST', /^\/v5\/[^/]+\/api\/pipelines\/[^/]+\/pipeline-runs\/[^/]+\/stop$/],
+  ['login', 'POST', /^\/v3\/auth\/tokens$/]
+]
+
+function routeOf(method: string, path: string): Route {
+  return ROUTES.find(([, m, pattern]) => m === method && pattern.test(path))?.[0] ?? 'unknown'
+}
+
+function defaultStep(route: Route, request: RecordedRequest): FakeStep {
+  const v5 = request.path.startsWith('/v5/')
+  if (route === 'start') {
+    return {
+      json: v5 ? { pipeline_run_id: 'r-started' } : { pipeline_id: 'pipe-1', build_id: 'b-started' }
+    }
+  }
+  if (route === 'stop') {
+    return {
+      json: v5 ? { success: true } : { pipeline_id: 'pipe-1', pipeline_name: 'web-release' }
+    }
+  }
+  return { status: 404, json: { error_code: 'DEV.404', error_msg: `no route ${request.path}` } }
+}
+
+const REFUSED = (code: string, message: string): FakeStep => ({
+  status: 401,
+  json: { error_code: code, error_msg: message }
+})
+
+/** The gateway's verdict on a request's credentials, or undefined when they pass. */
+function refusal(
+  auth: FakeAuth,
+  request: RecordedRequest,
+  rawUrl: string,
+  uses: Map<string, number>
+): FakeStep | undefined {
+  const token = request.headers['x-auth-token']
+  if (typeof token === 'string') {
+    if (token === auth.token) return undefined
+    const used = uses.get(token)
+    if (used === undefined) return REFUSED('APIGW.0301', 'Incorrect IAM authentication information')
+    if (auth.tokenUses !== undefined && used >= auth.tokenUses) {
+      return REFUSED('APIGW.0307', 'The token must be updated.')
+    }
+    uses.set(token, used + 1)
+    return undefined
+  }
+  if (!auth.keys) return REFUSED('DEV.00000001', 'No credentials recognised')
+  const check = verifySignature(
+    { method: request.method, rawUrl, headers: request.headers, body: request.body },
+    auth.keys,
+    (auth.nowMs ?? Date.now)()
+  )
+  return check.ok ? undefined : REFUSED(check.code, check.reason)
+}
+
+function login(auth: FakeAuth, request: RecordedRequest, uses: Map<string, number>): FakeStep {
+  const wrong: FakeStep = {
+    status: 401,
+    json: {
+      error: { code: 401, message: 'The username or password is wrong.', title: 'Unauthorized' }
+    }
+  }
+  if (!auth.iam) return wrong
+  let body: {
+    auth?: {
+      identity?: {
+        password?: { user?: { name?: string; password?: string; domain?: { name?: string } } }
+      }
+    }
+  }
+  try {
+    body = JSON.parse(request.body) as typeof body
+  } catch {
+    return { status: 400, json: { error: { code: 400, message: 'The request body is invalid.' } } }
+  }
+  const user = body.auth?.identity?.password?.user
+  const { iam } = auth
+  if (
+    user?.name !== iam.username ||
+    user.password !== iam.password ||
+    user.domain?.name !== iam.domain
+  ) {
+    return wrong
+  }
+  const token = iam.tokens[Math.min(uses.size, iam.tokens.length - 1)] ?? 'no-token'
+  uses.set(token, 0)
+  return {
+    status: 201,
+    json: { token: { methods: ['password'] } },
+    headers: { 'X-Subject-Token': token }
+  }
 }
 
 /** With `tls`, the server speaks https with that key and certificate. */
 export async function startFakeCodeArts(
   script: Script,
-  tls?: { key: string; cert: string }
+  options: FakeOptions = {}
 ): Promise<FakeCodeArts> {
   const requests: RecordedRequest[] = []
   const sockets = new Set<Socket>()
-  let statusCalls = 0
+  const counts = new Map<Route, number>()
+  // Tokens issued at login, and how many API calls each has made.
+  const uses = new Map<string, number>()
 
   const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = []
     req.on('data', (c: Buffer) => chunks.push(c))
     req.on('end', () => {
       const url = new URL(req.url ?? '/', 'http://fake')
+      const method = req.method ?? ''
+      const route = routeOf(method, url.pathname)
       const recorded: RecordedRequest = {
-        method: req.method ?? '',
+        route,
+        method,
         path: url.pathname,
         query: url.searchParams,
         headers: req.headers,
@@ -58,20 +193,27 @@ export async function startFakeCodeArts(
         atMs: Date.now()
       }
       requests.push(recorded)
-      if (!/^\/v3\/pipelines\/[^/]+\/status$/.test(url.pathname)) {
-        res.writeHead(404, { 'Content-Type': 'application/json' })
-        res.end(JSON.stringify({ error_code: 'DEV.404', error_msg: `no route ${url.pathname}` }))
-        return
+      const index = counts.get(route) ?? 0
+      counts.set(route, index + 1)
+      const { auth } = options
+      const refused = auth && route !== 'login' && refusal(auth, recorded, req.url ?? '/', uses)
+      let step: FakeStep
+      if (route === 'login') step = login(auth ?? {}, recorded, uses)
+      else if (refused) step = refused
+      else if (route === 'unknown') step = defaultStep(route, recorded)
+      else {
+        const routeScript = route === 'status' ? script : options[route]
+        step =
+          routeScript === undefined
+            ? defaultStep(route, recorded)
+            : typeof routeScript === 'function'
+              ? routeScript(recorded, index)
+              : (routeScript[Math.min(index, routeScript.length - 1)] ?? { status: 500 })
       }
-      const index = statusCalls++
-      const step =
-        typeof script === 'function'
-          ? script(recorded, index)
-          : (script[Math.min(index, script.length - 1)] ?? { status: 500 })
       setTimeout(() => answer(res, step), step.delayMs ?? 0)
     })
   }
-  const server = tls ? https.createServer(tls, handler) : http.createServer(handler)
+  const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler)
   server.on('connection', socket => {
     sockets.add(socket)
     socket.on('close', () => sockets.delete(socket))
@@ -80,8 +222,9 @@ export async function startFakeCodeArts(
   const { port } = server.address() as AddressInfo
 
   return {
-    url: `${tls ? 'https' : 'http'}://127.0.0.1:${port}`,
+    url: `${options.tls ? 'https' : 'http'}://127.0.0.1:${port}`,
     requests,
+    calls: route => requests.filter(r => r.route === route),
     close: () =>
       new Promise<void>(resolve => {
         for (const socket of sockets) socket.destroy()
@@ -214,6 +357,114 @@ export function scriptedRun(
           ? stage('Test', 'completed', 'error', 'unit tests failed: 3 of 120')
           : stage('Test', 'completed', outcome === 'aborted' ? 'aborted' : 'success'),
         outcome === 'success' ? stage('Deploy', 'completed', 'success') : stage('Deploy', 'waiting')
+      ]
+    })
+  }
+  return [...running, end]
+}
+
+export interface V5JobSpec {
+  name: string
+  status: string
+  message?: string | null
+}
+
+export interface V5StageSpec {
+  name: string
+  status: string
+  jobs?: V5JobSpec[]
+}
+
+export interface V5RunSpec {
+  runId: string | null
+  status: string | null
+  name?: string
+  pipelineId?: string
+  stages?: V5StageSpec[]
+  /** Run time in seconds, for the end time of a finished run. */
+  elapsed?: number
+}
+
+const FINISHED_V5 = new Set(['COMPLETED', 'FAILED', 'CANCELED', 'IGNORED'])
+
+/** A v5 run-detail body in the documented shape; times are epoch ms, 0 while not ended. */
+export function v5Detail(spec: V5RunSpec): Record<string, unknown> {
+  const pipelineId = spec.pipelineId ?? 'pipe-1'
+  const ended = (status: string | null) => status !== null && FINISHED_V5.has(status)
+  const elapsedMs = (spec.elapsed ?? 180) * 1000
+  return {
+    id: spec.runId,
+    pipeline_id: pipelineId,
+    name: spec.name ?? 'web-release',
+    status: spec.status,
+    trigger_type: 'Manual',
+    run_number: 7,
+    executor_id: 'u-1',
+    executor_name: 'release-bot',
+    start_time: START,
+    end_time: ended(spec.status) ? START + elapsedMs : 0,
+    pause_time: 0,
+    detail_url: `https://devcloud.example.com/cicd/project/p/pipeline/detail/${pipelineId}/${spec.runId ?? ''}`,
+    current_system_time: START + elapsedMs,
+    stages: (spec.stages ?? []).map((stage, i) => ({
+      id: `s${i}`,
+      name: stage.name,
+      identifier: `stage_${i}`,
+      sequence: i,
+      status: stage.status,
+      start_time: START,
+      end_time: ended(stage.status) ? START + 60_000 : 0,
+      pre: [],
+      post: [],
+      jobs: (stage.jobs ?? []).map((job, j) => ({
+        id: `s${i}j${j}`,
+        name: job.name,
+        identifier: `job_${i}_${j}`,
+        sequence: j,
+        status: job.status,
+        message: job.message ?? null,
+        start_time: START,
+        end_time: ended(job.status) ? START + 60_000 : 0,
+        steps: []
+      }))
+    }))
+  }
+}
+
+/** A two-stage v5 run that runs for `runningPolls` polls, then ends with `status`. */
+export function scriptedV5Run(
+  runId: string,
+  runningPolls: number,
+  status: 'COMPLETED' | 'FAILED' | 'CANCELED'
+): FakeStep[] {
+  const running: FakeStep[] = Array.from({ length: runningPolls }, () => ({
+    json: v5Detail({
+      runId,
+      status: 'RUNNING',
+      stages: [
+        { name: 'Build', status: 'COMPLETED', jobs: [{ name: 'Compile', status: 'COMPLETED' }] },
+        { name: 'Deploy', status: 'RUNNING', jobs: [{ name: 'Deploy to CCE', status: 'RUNNING' }] }
+      ]
+    })
+  }))
+  const failed = status === 'FAILED'
+  const end: FakeStep = {
+    json: v5Detail({
+      runId,
+      status,
+      stages: [
+        { name: 'Build', status: 'COMPLETED', jobs: [{ name: 'Compile', status: 'COMPLETED' }] },
+        {
+          name: 'Deploy',
+          status,
+          jobs: [
+            {
+              name: 'Deploy to CCE',
+              status,
+              message: failed ? 'rollout timed out: 0 of 3 pods ready' : null
+            }
+          ]
+        }
       ]
     })
   }

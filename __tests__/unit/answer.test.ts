@@ -1,5 +1,12 @@
 import type { IncomingHttpHeaders } from 'node:http'
-import { apiError, readAnswer, retryAfterMs, type Answer } from '../../src/codearts/answer.js'
+import {
+  apiError,
+  noAnswer,
+  readAnswer,
+  retryAfterMs,
+  type Answer
+} from '../../src/codearts/answer.js'
+import { TransportError } from '../../src/codearts/transport.js'
 
 const NOW = Date.parse('2024-05-01T10:00:00Z')
 
@@ -50,14 +57,32 @@ describe('readAnswer 2xx', () => {
   })
 
   it.each(['APIGW.0307', 'APIGW.0301', 'APIGW.0303', 'DEV.00000001'])(
-    'treats a 200 answer with auth code %s as fatal',
+    'treats a 200 answer with auth code %s as a refusal',
     code => {
-      const a = answer(200, { error_code: code, error_msg: 'The token must be updated' })
-      expect(a.kind).toBe('fatal')
-      expect(reasonOf(a)).toContain(code)
-      expect(reasonOf(a)).toMatch(/token/i)
+      expect(answer(200, { error_code: code, error_msg: 'The token must be updated' })).toEqual({
+        kind: 'fatal',
+        reason: `HTTP 200 (${code}: The token must be updated)`,
+        refusal: { status: 200, code }
+      })
     }
   )
+
+  it('reads an auth code in the nested error shape too', () => {
+    expect(answer(200, { error: { code: 'APIGW.0307', message: 'expired' } })).toMatchObject({
+      kind: 'fatal',
+      refusal: { status: 200, code: 'APIGW.0307' }
+    })
+  })
+
+  it('carries the body of a 200 answer with an API error', () => {
+    const body = { error_code: 'DEVPIPE.00011169', error_msg: 'queued', pipeline_run_id: 'r1' }
+    expect(answer(200, body)).toMatchObject({ kind: 'transient', body })
+  })
+
+  it('carries no body for a 200 answer that is not JSON', () => {
+    const a = answer(200, 'not json')
+    expect(a.kind === 'transient' && 'body' in a).toBe(false)
+  })
 })
 
 describe('readAnswer error shapes', () => {
@@ -101,10 +126,64 @@ describe('readAnswer error shapes', () => {
   })
 })
 
+describe('readAnswer refusals', () => {
+  it.each([401, 403])(
+    'treats HTTP %d as a refusal, with the code and no advice of its own',
+    status => {
+      expect(answer(status, { error_code: 'X.1', error_msg: 'server says no' })).toEqual({
+        kind: 'fatal',
+        reason: `HTTP ${status} (X.1: server says no)`,
+        refusal: { status, code: 'X.1' }
+      })
+    }
+  )
+
+  it.each([401, 403])('treats HTTP %d without a body as a refusal without a code', status => {
+    expect(answer(status, '')).toEqual({
+      kind: 'fatal',
+      reason: `HTTP ${status}`,
+      refusal: { status, code: undefined }
+    })
+  })
+
+  it('reads the code of a refusal in the nested shape', () => {
+    expect(answer(401, { error: { code: 'APIGW.0307', message: 'expired' } })).toMatchObject({
+      refusal: { status: 401, code: 'APIGW.0307' }
+    })
+  })
+
+  it('treats a refusal body without a code as a refusal without a code', () => {
+    expect(answer(403, { error_msg: 'no permission' })).toEqual({
+      kind: 'fatal',
+      reason: 'HTTP 403 (no permission)',
+      refusal: { status: 403, code: undefined }
+    })
+  })
+
+  it('quotes a hostile refusal message on one line', () => {
+    const a = answer(401, { error_code: 'APIGW.0301', error_msg: 'bad\n::error::injected' })
+    expect(reasonOf(a)).not.toContain('\n')
+  })
+
+  it.each([400, 404, 409])('does not treat HTTP %d without an auth code as a refusal', status => {
+    const a = answer(status, { error_code: 'DEVPIPE.1', error_msg: 'no' })
+    expect(a.kind === 'fatal' && a.refusal).toBeUndefined()
+  })
+
+  it.each([
+    [400, 'APIGW.0301'],
+    [404, 'DEV.00000001'],
+    [502, 'APIGW.0303']
+  ])('treats HTTP %d with the auth code %s as a refusal', (status, code) => {
+    expect(answer(status, { error_code: code, error_msg: 'no' })).toMatchObject({
+      kind: 'fatal',
+      refusal: { status, code }
+    })
+  })
+})
+
 describe('readAnswer fatal statuses', () => {
   it.each([
-    [401, /expired or invalid/],
-    [403, /access denied/],
     [404, /not found/],
     [400, /rejected the request/]
   ])('treats HTTP %d as fatal with advice', (status, advice) => {
@@ -115,10 +194,15 @@ describe('readAnswer fatal statuses', () => {
     expect(reasonOf(a)).toContain('server says no')
   })
 
-  it('gives advice even without a body', () => {
-    const a = answer(401, '')
-    expect(a.kind).toBe('fatal')
-    expect(reasonOf(a)).toMatch(/token/)
+  it('carries the parsed body of a fatal answer', () => {
+    const body = { error: { code: 'DEVPIPE.00011170', message: 'queued', pipeline_run_id: 'r9' } }
+    expect(answer(409, body)).toMatchObject({ kind: 'fatal', body })
+  })
+
+  it('carries no body when a fatal answer is not JSON', () => {
+    const a = answer(404, '<html>not found</html>')
+    expect(a).toMatchObject({ kind: 'fatal' })
+    expect(a.kind === 'fatal' && a.body).toBeUndefined()
   })
 
   it.each([405, 409, 410, 418, 422])('treats other 4xx (%d) as fatal', status => {
@@ -130,6 +214,7 @@ describe('readAnswer fatal statuses', () => {
   it.each([301, 302, 307, 308])('treats a %d redirect as fatal, naming the target', status => {
     const a = answer(status, '', { location: 'https://login.example.com/sso?next=%2F' })
     expect(a.kind).toBe('fatal')
+    expect(a.kind === 'fatal' && a.refusal).toBeUndefined()
     expect(reasonOf(a)).toContain('https://login.example.com/sso?next=%2F')
     expect(reasonOf(a)).toContain('endpoint')
   })
@@ -163,8 +248,17 @@ describe('readAnswer transient statuses', () => {
     expect(a).toEqual({
       kind: 'transient',
       reason: expect.stringContaining('429'),
-      retryAfterMs: 3000
+      retryAfterMs: 3000,
+      body: { error_code: 'APIGW.0308', error_msg: 'throttled' }
     })
+  })
+
+  it('carries the parsed body of a 5xx answer, and none when it is not JSON', () => {
+    expect(answer(503, { error_code: 'E', error_msg: 'busy' })).toMatchObject({
+      body: { error_code: 'E', error_msg: 'busy' }
+    })
+    const notJson = answer(502, '<html>bad gateway</html>')
+    expect(notJson.kind === 'transient' && notJson.body).toBeUndefined()
   })
 
   it('treats 429 as transient with Retry-After as an HTTP date', () => {
@@ -184,7 +278,10 @@ describe('readAnswer transient statuses', () => {
   })
 
   it('still treats an auth code on a 5xx as fatal (no retry towards the lock-out)', () => {
-    expect(answer(500, { error_code: 'APIGW.0301', error_msg: 'wrong' }).kind).toBe('fatal')
+    expect(answer(500, { error_code: 'APIGW.0301', error_msg: 'wrong' })).toMatchObject({
+      kind: 'fatal',
+      refusal: { status: 500, code: 'APIGW.0301' }
+    })
   })
 })
 
@@ -217,5 +314,48 @@ describe('retryAfterMs', () => {
   // Date.parse reads much junk as some date; only an IMF-fixdate counts.
   it.each(['-1', 'abc 12', 'retry 5'])('gives undefined for the junk value %j', value => {
     expect(retryAfterMs(value, NOW)).toBeUndefined()
+  })
+})
+
+describe('noAnswer', () => {
+  it('treats a connection failure as transient, after the prefix', () => {
+    expect(
+      noAnswer(new TransportError('ECONNRESET: socket hang up', 'ECONNRESET'), 'IAM: ')
+    ).toEqual({ kind: 'transient', reason: 'IAM: ECONNRESET: socket hang up' })
+  })
+
+  it('treats a timeout without a code as transient', () => {
+    expect(noAnswer(new TransportError('no complete answer within 5 ms'))).toEqual({
+      kind: 'transient',
+      reason: 'no complete answer within 5 ms'
+    })
+  })
+
+  it.each([
+    'CERT_HAS_EXPIRED',
+    'DEPTH_ZERO_SELF_SIGNED_CERT',
+    'SELF_SIGNED_CERT_IN_CHAIN',
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+    'ERR_TLS_CERT_ALTNAME_INVALID'
+  ])('treats the TLS trust error %s as fatal, with advice', code => {
+    const a = noAnswer(new TransportError(`${code}: bad cert`, code), 'IAM login failed: ')
+    expect(a.kind).toBe('fatal')
+    expect(a.reason).toMatch(/^IAM login failed: /)
+    expect(a.reason).toContain('NODE_EXTRA_CA_CERTS')
+  })
+
+  it.each(['ECONNREFUSED', 'EPROTO', 'ERR_SSL_WRONG_VERSION_NUMBER'])(
+    'treats %s as transient',
+    code => {
+      expect(noAnswer(new TransportError(`${code}: x`, code)).kind).toBe('transient')
+    }
+  )
+
+  it.each([
+    ['a string', 'plain text', 'plain text'],
+    ['null', null, 'null'],
+    ['an object with a code that is no string', { code: 42 }, '[object Object]']
+  ])('reads %s thrown as transient', (_what, thrown, reason) => {
+    expect(noAnswer(thrown)).toEqual({ kind: 'transient', reason })
   })
 })

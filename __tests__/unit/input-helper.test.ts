@@ -1,5 +1,10 @@
 import { jest } from '@jest/globals'
-import { InputError, readSettings, type InputSource } from '../../src/input-helper.js'
+import {
+  InputError,
+  readSettings,
+  type InputSource,
+  type Settings
+} from '../../src/input-helper.js'
 
 const TOKEN = 'MIIT0kenValue.SECRET-abc123'
 
@@ -11,8 +16,14 @@ function source(
   return {
     get: name => inputs[name] ?? '',
     getSecret: name => inputs[name] ?? '',
+    getSecretEnv: name => env[name] ?? '',
     env
   }
+}
+
+/** The settings alone, for inputs that must be accepted. */
+function settingsOf(input: InputSource): Settings {
+  return readSettings(input).settings
 }
 
 const BASE = { 'pipeline-id': 'pipe_1', token: TOKEN, region: 'cn-north-4' }
@@ -23,7 +34,7 @@ function problemsOf(
   env: Record<string, string | undefined> = {}
 ): string[] {
   try {
-    readSettings(source(inputs, env))
+    settingsOf(source(inputs, env))
   } catch (error) {
     expect(error).toBeInstanceOf(InputError)
     return (error as InputError).problems
@@ -33,13 +44,19 @@ function problemsOf(
 
 describe('readSettings defaults', () => {
   it('fills timeout 1h, poll-interval 10s and summary true when those inputs are empty', () => {
-    const settings = readSettings(source(BASE))
+    const settings = settingsOf(source(BASE))
     expect(settings).toEqual({
+      apiVersion: 'v3',
+      projectId: undefined,
       pipelineId: 'pipe_1',
       endpoint: 'https://cloudpipeline-ext.cn-north-4.myhuaweicloud.com',
       region: 'cn-north-4',
-      token: TOKEN,
+      credentials: { method: 'token', token: TOKEN },
       buildId: undefined,
+      start: undefined,
+      wait: true,
+      stopOnCancel: true,
+      stopOnTimeout: false,
       timeoutMs: 3_600_000,
       pollIntervalMs: 10_000,
       summary: true
@@ -47,7 +64,7 @@ describe('readSettings defaults', () => {
   })
 
   it('reads the given values, trimmed', () => {
-    const settings = readSettings(
+    const settings = settingsOf(
       source({
         ...BASE,
         'pipeline-id': '  pipe_1 ',
@@ -65,15 +82,15 @@ describe('readSettings defaults', () => {
   })
 
   it.each(['true', 'True', 'TRUE'])('reads summary %s as true', value => {
-    expect(readSettings(source({ ...BASE, summary: value })).summary).toBe(true)
+    expect(settingsOf(source({ ...BASE, summary: value })).summary).toBe(true)
   })
 
   it.each(['false', 'False'])('reads summary %s as false', value => {
-    expect(readSettings(source({ ...BASE, summary: value })).summary).toBe(false)
+    expect(settingsOf(source({ ...BASE, summary: value })).summary).toBe(false)
   })
 
   it('accepts the longest timeout (a week) and rejects anything longer', () => {
-    expect(readSettings(source({ ...BASE, timeout: '168h' })).timeoutMs).toBe(168 * 3_600_000)
+    expect(settingsOf(source({ ...BASE, timeout: '168h' })).timeoutMs).toBe(168 * 3_600_000)
     expect(problemsOf({ ...BASE, timeout: '168h1s' })).toEqual([
       expect.stringContaining('"timeout"')
     ])
@@ -84,14 +101,14 @@ describe('readSettings token', () => {
   it('reads the token with getSecret and never with get', () => {
     const get = jest.fn((name: string) => (BASE as Record<string, string>)[name] ?? '')
     const getSecret = jest.fn((name: string) => (name === 'token' ? TOKEN : ''))
-    const settings = readSettings({ get, getSecret, env: {} })
-    expect(settings.token).toBe(TOKEN)
+    const settings = settingsOf({ get, getSecret, getSecretEnv: () => '', env: {} })
+    expect(settings.credentials).toEqual({ method: 'token', token: TOKEN })
     expect(getSecret).toHaveBeenCalledWith('token')
     expect(get).not.toHaveBeenCalledWith('token')
     expect(get).toHaveBeenCalledWith('pipeline-id')
   })
 
-  it('requires a token', () => {
+  it('requires credentials, naming the "token" input among the ways to give them', () => {
     const problems = problemsOf({ ...BASE, token: '' })
     expect(problems).toHaveLength(1)
     expect(problems[0]).toContain('"token"')
@@ -112,7 +129,7 @@ describe('readSettings token', () => {
   ])('rejects a token containing %s without echoing it', (_what, token) => {
     let thrown: unknown
     try {
-      readSettings(source({ ...BASE, token }))
+      settingsOf(source({ ...BASE, token }))
     } catch (error) {
       thrown = error
     }
@@ -128,7 +145,7 @@ describe('readSettings token', () => {
   it('keeps the token out of every message when other inputs are bad too', () => {
     const error = (() => {
       try {
-        readSettings(
+        settingsOf(
           source({
             'pipeline-id': 'bad id!',
             token: `x ${TOKEN}`,
@@ -148,13 +165,16 @@ describe('readSettings token', () => {
   })
 
   it('accepts a token with surrounding whitespace, trimmed', () => {
-    expect(readSettings(source({ ...BASE, token: `  ${TOKEN}\n` })).token).toBe(TOKEN)
+    expect(settingsOf(source({ ...BASE, token: `  ${TOKEN}\n` })).credentials).toEqual({
+      method: 'token',
+      token: TOKEN
+    })
   })
 })
 
 describe('readSettings region and endpoint', () => {
   it('takes the region from HUAWEI_CLOUD_REGION when the input is empty', () => {
-    const settings = readSettings(
+    const settings = settingsOf(
       source({ ...BASE, region: '' }, { HUAWEI_CLOUD_REGION: ' ap-southeast-3 ' })
     )
     expect(settings.region).toBe('ap-southeast-3')
@@ -162,7 +182,7 @@ describe('readSettings region and endpoint', () => {
   })
 
   it('prefers the region input over HUAWEI_CLOUD_REGION', () => {
-    const settings = readSettings(source(BASE, { HUAWEI_CLOUD_REGION: 'tr-west-1' }))
+    const settings = settingsOf(source(BASE, { HUAWEI_CLOUD_REGION: 'tr-west-1' }))
     expect(settings.region).toBe('cn-north-4')
     expect(settings.endpoint).toBe('https://cloudpipeline-ext.cn-north-4.myhuaweicloud.com')
   })
@@ -176,7 +196,7 @@ describe('readSettings region and endpoint', () => {
     ['me-east-1', 'https://pipeline.me-east-1.myhuaweicloud.com'],
     ['eu-west-101', 'https://pipeline-external.eu-west-101.myhuaweicloud.eu']
   ])('derives the endpoint of %s', (region, endpoint) => {
-    expect(readSettings(source({ ...BASE, region })).endpoint).toBe(endpoint)
+    expect(settingsOf(source({ ...BASE, region })).endpoint).toBe(endpoint)
   })
 
   it('reports an unknown region without an endpoint under the name "region"', () => {
@@ -199,7 +219,7 @@ describe('readSettings region and endpoint', () => {
   })
 
   it('uses an endpoint override for an unknown region', () => {
-    const settings = readSettings(
+    const settings = settingsOf(
       source({ ...BASE, region: 'xx-nowhere-9', endpoint: 'https://pipeline.example.com/' })
     )
     expect(settings.endpoint).toBe('https://pipeline.example.com')
@@ -207,7 +227,7 @@ describe('readSettings region and endpoint', () => {
   })
 
   it('uses an endpoint override without any region', () => {
-    const settings = readSettings(
+    const settings = settingsOf(
       source({ ...BASE, region: '', endpoint: 'https://pipeline.example.com/api//' })
     )
     expect(settings.endpoint).toBe('https://pipeline.example.com/api')
@@ -215,7 +235,7 @@ describe('readSettings region and endpoint', () => {
   })
 
   it('prefers the endpoint override over the region table', () => {
-    const settings = readSettings(source({ ...BASE, endpoint: 'https://private.example.com' }))
+    const settings = settingsOf(source({ ...BASE, endpoint: 'https://private.example.com' }))
     expect(settings.endpoint).toBe('https://private.example.com')
   })
 
@@ -226,7 +246,7 @@ describe('readSettings region and endpoint', () => {
     'http://localhost:3000',
     'http://LOCALHOST'
   ])('accepts plain http on loopback: %s', endpoint => {
-    expect(readSettings(source({ ...BASE, endpoint })).endpoint).toMatch(/^http:\/\//)
+    expect(settingsOf(source({ ...BASE, endpoint })).endpoint).toMatch(/^http:\/\//)
   })
 
   it.each([
@@ -282,7 +302,7 @@ describe('readSettings validation', () => {
 
   it('accepts ids of letters, digits, "-" and "_" up to 128 characters', () => {
     const id = `Ab-_9${'x'.repeat(123)}`
-    const settings = readSettings(source({ ...BASE, 'pipeline-id': id, 'build-id': id }))
+    const settings = settingsOf(source({ ...BASE, 'pipeline-id': id, 'build-id': id }))
     expect(settings.pipelineId).toBe(id)
     expect(settings.buildId).toBe(id)
   })
@@ -307,7 +327,7 @@ describe('readSettings validation', () => {
   it('joins the problems into the error message, one per line', () => {
     let error: InputError | undefined
     try {
-      readSettings(source({ ...BASE, timeout: 'x', summary: 'z' }))
+      settingsOf(source({ ...BASE, timeout: 'x', summary: 'z' }))
     } catch (e) {
       error = e as InputError
     }
@@ -326,5 +346,299 @@ describe('readSettings validation', () => {
     const problems = problemsOf({ ...BASE, timeout: 'x', endpoint: 'http://example.com' })
     expect(problems.some(p => p.includes('"timeout"'))).toBe(true)
     expect(problems.some(p => p.includes('"endpoint"'))).toBe(true)
+  })
+})
+
+const AK = 'AKINPUT0123456789'
+const SK = 'SKINPUTsecret0123456789'
+const ST = 'STINPUTtemporary0123'
+const USER = 'deploy-bot'
+const PASSWORD = 'Pa55-word!'
+const DOMAIN = 'acme-corp'
+const ENV_AK = 'AKENV0123456789'
+const ENV_SK = 'SKENVsecret0123456789'
+const ENV_ST = 'STENVtemporary0123'
+const CREDENTIAL_INPUTS = [
+  'token',
+  'access-key',
+  'secret-key',
+  'security-token',
+  'iam-username',
+  'iam-password',
+  'iam-domain'
+]
+const ENV_CREDENTIALS = {
+  HUAWEI_CLOUD_ACCESS_KEY_ID: ENV_AK,
+  HUAWEI_CLOUD_SECRET_ACCESS_KEY: ENV_SK,
+  HUAWEI_CLOUD_SECURITY_TOKEN: ENV_ST
+}
+const NO_TOKEN = { 'pipeline-id': 'pipe_1', region: 'cn-north-4' }
+
+/** A source whose every method is a jest mock, to see what was read how. */
+function spiedSource(inputs: Record<string, string>, secretEnv: Record<string, string> = {}) {
+  const get = jest.fn((name: string) => inputs[name] ?? '')
+  const getSecret = jest.fn((name: string) => inputs[name] ?? '')
+  const getSecretEnv = jest.fn((name: string) => secretEnv[name] ?? '')
+  return { source: { get, getSecret, getSecretEnv, env: {} }, get, getSecret, getSecretEnv }
+}
+
+function inputErrorOf(input: InputSource): InputError {
+  try {
+    readSettings(input)
+  } catch (error) {
+    expect(error).toBeInstanceOf(InputError)
+    return error as InputError
+  }
+  throw new Error('readSettings accepted the inputs')
+}
+
+describe('readSettings credentials', () => {
+  it('reads every credential input with getSecret and none with get', () => {
+    const spied = spiedSource({
+      ...NO_TOKEN,
+      token: TOKEN,
+      'access-key': AK,
+      'secret-key': SK,
+      'security-token': ST,
+      'iam-username': USER,
+      'iam-password': PASSWORD,
+      'iam-domain': DOMAIN
+    })
+    const { settings } = readSettings(spied.source)
+    expect(settings.credentials).toEqual({ method: 'token', token: TOKEN })
+    for (const name of CREDENTIAL_INPUTS) {
+      expect(spied.getSecret).toHaveBeenCalledWith(name)
+      expect(spied.get).not.toHaveBeenCalledWith(name)
+    }
+    // Nothing else is read as a secret (so nothing else is masked).
+    expect(spied.getSecret.mock.calls.map(([name]) => name).sort()).toEqual(
+      [...CREDENTIAL_INPUTS].sort()
+    )
+  })
+
+  it('reads every credential input before any other input', () => {
+    const order: string[] = []
+    readSettings({
+      get: name => {
+        order.push(`get:${name}`)
+        return (BASE as Record<string, string>)[name] ?? ''
+      },
+      getSecret: name => {
+        order.push(`secret:${name}`)
+        return (BASE as Record<string, string>)[name] ?? ''
+      },
+      getSecretEnv: () => '',
+      env: {}
+    })
+    const lastSecret = Math.max(...CREDENTIAL_INPUTS.map(n => order.indexOf(`secret:${n}`)))
+    const firstGet = order.findIndex(entry => entry.startsWith('get:'))
+    expect(lastSecret).toBeLessThan(firstGet)
+  })
+
+  it.each([
+    ['the access keys', { 'access-key': AK, 'secret-key': SK }],
+    ['the IAM password', { 'iam-username': USER, 'iam-password': PASSWORD, 'iam-domain': DOMAIN }],
+    ['the token', { token: TOKEN }],
+    ['half a key pair', { 'access-key': AK }],
+    ['a lone security token', { 'security-token': ST }]
+  ])('does not read the environment credentials when %s are given', (_what, credentials) => {
+    const spied = spiedSource({ ...NO_TOKEN, ...credentials }, ENV_CREDENTIALS)
+    try {
+      readSettings(spied.source)
+    } catch {
+      // Half pairs are refused; what matters here is what was read.
+    }
+    expect(spied.getSecretEnv).not.toHaveBeenCalled()
+  })
+
+  it('reads the environment credentials with getSecretEnv when no credential input is given', () => {
+    const spied = spiedSource(NO_TOKEN, {
+      HUAWEI_CLOUD_ACCESS_KEY_ID: ` ${ENV_AK} `,
+      HUAWEI_CLOUD_SECRET_ACCESS_KEY: `${ENV_SK}\n`,
+      HUAWEI_CLOUD_SECURITY_TOKEN: ENV_ST
+    })
+    const { settings, notes } = readSettings(spied.source)
+    expect(settings.credentials).toEqual({
+      method: 'access-keys',
+      from: 'environment',
+      accessKey: ENV_AK,
+      secretKey: ENV_SK,
+      securityToken: ENV_ST
+    })
+    expect(notes).toEqual([])
+    for (const name of Object.keys(ENV_CREDENTIALS)) {
+      expect(spied.getSecretEnv).toHaveBeenCalledWith(name)
+    }
+  })
+
+  it('takes the environment credentials from getSecretEnv, not from the plain env record', () => {
+    const input: InputSource = {
+      get: name => (NO_TOKEN as Record<string, string>)[name] ?? '',
+      getSecret: () => '',
+      getSecretEnv: name =>
+        ({ HUAWEI_CLOUD_ACCESS_KEY_ID: ENV_AK, HUAWEI_CLOUD_SECRET_ACCESS_KEY: ENV_SK })[name] ??
+        '',
+      env: {
+        HUAWEI_CLOUD_ACCESS_KEY_ID: 'UNMASKED-AK',
+        HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'UNMASKED-SK'
+      }
+    }
+    expect(settingsOf(input).credentials).toMatchObject({ accessKey: ENV_AK, secretKey: ENV_SK })
+  })
+
+  it.each([
+    [
+      'access keys',
+      { 'access-key': ` ${AK}`, 'secret-key': `${SK} `, 'security-token': `\t${ST}\n` },
+      { method: 'access-keys', from: 'inputs', accessKey: AK, secretKey: SK, securityToken: ST }
+    ],
+    [
+      'the IAM password login',
+      { 'iam-username': ` ${USER}`, 'iam-password': `${PASSWORD}\n`, 'iam-domain': DOMAIN },
+      {
+        method: 'iam-password',
+        username: USER,
+        password: PASSWORD,
+        domain: DOMAIN,
+        iamEndpoint: 'https://iam.cn-north-4.myhuaweicloud.com',
+        project: 'cn-north-4'
+      }
+    ]
+  ])('reads %s, trimmed', (_what, credentials, expected) => {
+    expect(settingsOf(source({ ...NO_TOKEN, ...credentials })).credentials).toEqual(expected)
+  })
+
+  it('scopes the IAM login to the region from HUAWEI_CLOUD_REGION', () => {
+    const settings = settingsOf(
+      source(
+        {
+          'pipeline-id': 'p',
+          'iam-username': USER,
+          'iam-password': PASSWORD,
+          'iam-domain': DOMAIN
+        },
+        { HUAWEI_CLOUD_REGION: 'ap-southeast-3' }
+      )
+    )
+    expect(settings.credentials).toMatchObject({
+      iamEndpoint: 'https://iam.ap-southeast-3.myhuaweicloud.com',
+      project: 'ap-southeast-3'
+    })
+  })
+
+  it('takes iam-endpoint with get, as it is not a credential', () => {
+    const spied = spiedSource({
+      ...NO_TOKEN,
+      'iam-username': USER,
+      'iam-password': PASSWORD,
+      'iam-domain': DOMAIN,
+      'iam-endpoint': 'https://iam.example.com/v/'
+    })
+    expect(readSettings(spied.source).settings.credentials).toMatchObject({
+      iamEndpoint: 'https://iam.example.com/v'
+    })
+    expect(spied.get).toHaveBeenCalledWith('iam-endpoint')
+  })
+
+  it('requires a region for IAM password login even with an endpoint', () => {
+    const problems = problemsOf({
+      'pipeline-id': 'p',
+      endpoint: 'https://pipeline.example.com',
+      'iam-username': USER,
+      'iam-password': PASSWORD,
+      'iam-domain': DOMAIN
+    })
+    expect(problems).toEqual([expect.stringContaining('"region"')])
+  })
+
+  it('returns the note on which of several credentials wins', () => {
+    const { settings, notes } = readSettings(
+      source({ ...BASE, 'access-key': AK, 'secret-key': SK })
+    )
+    expect(settings.credentials.method).toBe('token')
+    expect(notes).toEqual([expect.stringContaining('using token')])
+    expect(notes.join('\n')).not.toContain(AK)
+  })
+
+  it('reports credential problems together with the other bad inputs', () => {
+    const problems = problemsOf({
+      'pipeline-id': 'bad id',
+      region: 'cn-north-4',
+      timeout: 'never',
+      'access-key': AK,
+      'iam-username': USER
+    })
+    expect(problems).toHaveLength(4)
+    expect(problems).toContainEqual(expect.stringContaining('"pipeline-id"'))
+    expect(problems).toContainEqual(expect.stringContaining('"timeout"'))
+    expect(problems).toContainEqual(expect.stringContaining('"secret-key" is required'))
+    expect(problems).toContainEqual(expect.stringContaining('"iam-password" and "iam-domain"'))
+  })
+
+  it('reports missing credentials together with the other bad inputs', () => {
+    const problems = problemsOf({ 'pipeline-id': 'pipe_1', region: 'cn-north-4', summary: 'z' })
+    expect(problems).toHaveLength(2)
+    expect(problems).toContainEqual(expect.stringContaining('"summary"'))
+    expect(problems).toContainEqual(expect.stringContaining('No credentials'))
+  })
+
+  it('reports a bad region and the IAM login it breaks together', () => {
+    const problems = problemsOf({
+      'pipeline-id': 'p',
+      'iam-username': USER,
+      'iam-password': PASSWORD,
+      'iam-domain': DOMAIN,
+      'iam-endpoint': 'http://iam.example.com'
+    })
+    expect(problems).toContainEqual(expect.stringContaining('Input "region" is required'))
+    expect(problems).toContainEqual(expect.stringContaining('IAM password login'))
+  })
+
+  it('does not echo a refused iam-endpoint', () => {
+    const problems = problemsOf({
+      ...NO_TOKEN,
+      'iam-username': USER,
+      'iam-password': PASSWORD,
+      'iam-domain': DOMAIN,
+      'iam-endpoint': 'https://user:hunter2pw@iam.example.com'
+    })
+    expect(problems).toEqual([expect.stringContaining('"iam-endpoint"')])
+    expect(problems.join('\n')).not.toContain('hunter2pw')
+  })
+
+  it('keeps every credential value out of every message', () => {
+    const values = {
+      token: 'tok SECRET-TOKEN',
+      'access-key': 'SECRET-AK é',
+      'secret-key': 'SECRET-SK',
+      'security-token': 'SECRET-ST\n',
+      'iam-username': 'SECRET-USER',
+      'iam-password': 'SECRET-PASSWORD',
+      'iam-endpoint': 'https://SECRET-USER:SECRET-PASSWORD@iam.example.com'
+    }
+    const error = inputErrorOf(
+      source({ 'pipeline-id': 'bad id', timeout: 'x', summary: 'z', region: '', ...values })
+    )
+    expect(error.problems.length).toBeGreaterThanOrEqual(6)
+    for (const text of [error.message, String(error.stack)]) {
+      expect(text).not.toMatch(/SECRET-/)
+    }
+  })
+
+  it('keeps environment credentials out of every message', () => {
+    const error = inputErrorOf(
+      source(
+        { 'pipeline-id': 'p', region: 'cn-north-4', timeout: 'x' },
+        {
+          HUAWEI_CLOUD_ACCESS_KEY_ID: 'SECRET-AK with space',
+          HUAWEI_CLOUD_SECRET_ACCESS_KEY: 'SECRET-SK'
+        }
+      )
+    )
+    expect(error.problems).toHaveLength(2)
+    expect(error.problems).toContainEqual(
+      expect.stringContaining('HUAWEI_CLOUD_ACCESS_KEY_ID accepts visible ASCII')
+    )
+    expect(error.message).not.toMatch(/SECRET-/)
   })
 })

@@ -416,3 +416,86 @@ describe('requestTimeoutMs', () => {
     expect(requestTimeoutMs(interval)).toBe(expected)
   })
 })
+
+describe('waitForRun cancellation and onRun', () => {
+  const quiet = { info: () => undefined, debug: () => undefined, warning: () => undefined }
+  const never = <T>(): Promise<T> => new Promise<T>(() => undefined)
+
+  it('ends at once with cancelled when the signal aborts during a request', async () => {
+    const controller = new AbortController()
+    let calls = 0
+    const result = await waitForRun({
+      runId: undefined,
+      timeoutMs: 60_000,
+      pollIntervalMs: 1_000,
+      parse: parseV3Status,
+      log: quiet,
+      signal: controller.signal,
+      sleep: async () => undefined,
+      fetchStatus: async () => {
+        calls += 1
+        if (calls === 1) return running('r-1')
+        setTimeout(() => controller.abort(), 5)
+        return never<Answer>()
+      }
+    })
+    expect(result.kind).toBe('cancelled')
+    expect(result.run?.runId).toBe('r-1')
+    expect(calls).toBe(2)
+  })
+
+  it('ends at once with cancelled when the signal aborts during the sleep between polls', async () => {
+    const controller = new AbortController()
+    let calls = 0
+    const result = await waitForRun({
+      runId: 'r-2',
+      timeoutMs: 60_000,
+      pollIntervalMs: 1_000,
+      parse: parseV3Status,
+      log: quiet,
+      signal: controller.signal,
+      sleep: () => {
+        setTimeout(() => controller.abort(), 5)
+        return never<void>()
+      },
+      fetchStatus: async () => {
+        calls += 1
+        return running('r-2')
+      }
+    })
+    expect(result).toMatchObject({ kind: 'cancelled', run: { runId: 'r-2' } })
+    expect(calls).toBe(1)
+  })
+
+  it('makes no request when the signal has already aborted', async () => {
+    const controller = new AbortController()
+    controller.abort()
+    let calls = 0
+    const result = await waitForRun({
+      runId: undefined,
+      timeoutMs: 60_000,
+      pollIntervalMs: 1_000,
+      parse: parseV3Status,
+      log: quiet,
+      signal: controller.signal,
+      fetchStatus: async () => {
+        calls += 1
+        return running()
+      }
+    })
+    expect(result).toEqual({ kind: 'cancelled', run: null })
+    expect(calls).toBe(0)
+  })
+
+  it('calls onRun with every usable answer that names a run, and never with one that does not', async () => {
+    const seen: (string | null)[] = []
+    const { result } = await run(
+      [neverRan(), transient(), running('9'), running('9'), succeeded('9')],
+      {
+        onRun: r => seen.push(r.runId)
+      }
+    )
+    expect(result.kind).toBe('completed')
+    expect(seen).toEqual(['9', '9', '9'])
+  })
+})

@@ -334,3 +334,50 @@ describe('findCulprit', () => {
     expect(findCulprit(r)).toEqual({ stage: r.stages[0] })
   })
 })
+
+describe('decide: cancellation and v5 words', () => {
+  it('concludes cancelled, naming the run, when the workflow was cancelled during the wait', () => {
+    const verdict = decide(
+      { kind: 'cancelled', run: run({ status: 'running', outcome: null }) },
+      'p1',
+      1
+    )
+    expect(verdict.conclusion).toBe('cancelled')
+    expect(verdict.message).toMatch(/cancelled while waiting for run 42 of pipeline "web"/)
+  })
+
+  it('concludes cancelled before any run was seen, naming the pipeline', () => {
+    const verdict = decide({ kind: 'cancelled', run: null }, 'p1', 1)
+    expect(verdict).toEqual({
+      conclusion: 'cancelled',
+      message: 'The workflow was cancelled while waiting for pipeline p1.'
+    })
+  })
+
+  it('names running v5 stages in a timeout, but not those that have not begun or have ended', () => {
+    const last = run({
+      status: 'RUNNING',
+      outcome: null,
+      phase: 'in-progress',
+      stages: [
+        stage('Build', [], { status: 'COMPLETED', outcome: 'success' }),
+        stage('Deploy', [], { status: 'RUNNING', outcome: null }),
+        stage('Verify', [], { status: 'INIT', outcome: null }),
+        stage('Notify', [], { status: 'QUEUED', outcome: null })
+      ]
+    })
+    const verdict = decide({ kind: 'timed_out', run: last }, 'p1', 60_000)
+    expect(verdict.message).toContain('last status RUNNING (stage "Deploy" RUNNING)')
+    expect(verdict.message).not.toMatch(/Build|Verify|Notify/)
+  })
+
+  it('fails a v5 run that ended IGNORED, with its outcome in the message', () => {
+    const verdict = decide(
+      completed(run({ status: 'IGNORED', outcome: 'ignored', stages: [] })),
+      'p1',
+      1
+    )
+    expect(verdict.conclusion).toBe('failure')
+    expect(verdict.message).toContain('outcome ignored')
+  })
+})

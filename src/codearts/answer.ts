@@ -5,8 +5,23 @@ import type { HttpResponse } from './transport.js'
 
 export type Answer =
   | { kind: 'ok'; body: unknown }
-  | { kind: 'transient'; reason: string; retryAfterMs?: number }
-  | { kind: 'fatal'; reason: string }
+  | {
+      kind: 'transient'
+      reason: string
+      retryAfterMs?: number
+      body?: unknown
+      /** The request was never sent (credentials could not be had first). */
+      notSent?: true
+    }
+  | { kind: 'fatal'; reason: string; refusal?: Refusal; body?: unknown }
+
+export type FailedAnswer = Exclude<Answer, { kind: 'ok' }>
+
+/** The API refusing the credentials: the caller adds advice for the method in use. */
+export interface Refusal {
+  status: number
+  code: string | undefined
+}
 
 export interface ApiError {
   code: string | null
@@ -70,8 +85,6 @@ function parseJson(text: string): { json: unknown } | undefined {
 
 const FATAL_ADVICE: Record<number, string> = {
   400: 'the API rejected the request: check pipeline-id and build-id',
-  401: 'the token is expired or invalid: IAM tokens live 24 hours, so issue a new one',
-  403: 'access denied: the token’s user needs permission to view this pipeline',
   404: 'not found: check pipeline-id, build-id and the region or endpoint'
 }
 
@@ -88,21 +101,52 @@ export function readAnswer(response: HttpResponse, nowMs: number): Answer {
       reason: `HTTP ${status} redirect to ${quote(String(target))}; redirects are not followed, so credentials stay with the configured endpoint: check the endpoint input`
     }
   }
-  if (error?.code && AUTH_CODES.has(error.code)) {
-    return { kind: 'fatal', reason: `HTTP ${status}: ${FATAL_ADVICE[401]}${detail}` }
+  if ((error?.code && AUTH_CODES.has(error.code)) || status === 401 || status === 403) {
+    return {
+      kind: 'fatal',
+      reason: `HTTP ${status}${detail}`,
+      refusal: { status, code: error?.code ?? undefined }
+    }
   }
   if (status >= 200 && status < 300) {
     if (!parsed) return { kind: 'transient', reason: `HTTP ${status} with a body that is not JSON` }
-    if (error) return { kind: 'transient', reason: `HTTP ${status} carrying an API error${detail}` }
+    if (error) {
+      return {
+        kind: 'transient',
+        reason: `HTTP ${status} carrying an API error${detail}`,
+        body: parsed.json
+      }
+    }
     return { kind: 'ok', body: parsed.json }
   }
   if (status === 429 || status === 408 || status >= 500) {
     return {
       kind: 'transient',
       reason: `HTTP ${status}${detail}`,
-      retryAfterMs: retryAfterMs(response.headers['retry-after'], nowMs)
+      retryAfterMs: retryAfterMs(response.headers['retry-after'], nowMs),
+      body: parsed?.json
     }
   }
   const advice = FATAL_ADVICE[status] ?? 'the API refused the request'
-  return { kind: 'fatal', reason: `HTTP ${status}: ${advice}${detail}` }
+  return { kind: 'fatal', reason: `HTTP ${status}: ${advice}${detail}`, body: parsed?.json }
+}
+
+/** A certificate the runner does not trust will not become trusted by asking again. */
+function isTlsTrustError(code: unknown): boolean {
+  return (
+    typeof code === 'string' &&
+    /^(CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_|ERR_TLS_CERT_)/.test(code)
+  )
+}
+
+/** What it means that a request got no answer at all (`error` is what the transport threw). */
+export function noAnswer(error: unknown, what = ''): FailedAnswer {
+  const reason = `${what}${error instanceof Error ? error.message : String(error)}`
+  if (isTlsTrustError((error as { code?: unknown } | null)?.code)) {
+    return {
+      kind: 'fatal',
+      reason: `${reason}: the TLS certificate is not trusted; check the endpoint (or iam-endpoint) input, or give the runner its CA with NODE_EXTRA_CA_CERTS`
+    }
+  }
+  return { kind: 'transient', reason }
 }

@@ -1,32 +1,32 @@
-// The CodeArts Pipeline API as the wait needs it: URLs, auth headers, and answers read into `Answer`.
-import { readAnswer, type Answer } from './answer.js'
-import type { Auth } from './auth.js'
-import { TransportError, type HttpResponse, type Transport } from './transport.js'
+// The CodeArts Pipeline API over HTTP: URLs, auth headers, and answers read into `Answer`.
+import type { Credentials } from '../credentials.js'
+import { noAnswer, readAnswer, type Answer } from './answer.js'
+import { AuthFailure, refusalAdvice, type Auth } from './auth.js'
+import type { HttpResponse, Transport } from './transport.js'
 
 export interface ClientOptions {
   endpoint: string
   auth: Auth
+  /** For advice when the API refuses them. */
+  credentials: Credentials
   transport: Transport
   /**
    * Credentials to cut out of every answer before it is read: an API that echoes one back must not
    * carry it into logs, outputs or the summary, where a shortened copy would escape the runner's mask.
+   * A set, because a login adds its token to it later.
    */
-  secrets: string[]
+  secrets: ReadonlySet<string>
   now?: () => number
 }
 
-/** A certificate the runner does not trust will not become trusted by asking again. */
-function isTlsTrustError(code: string | undefined): boolean {
-  return (
-    code !== undefined && /^(CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_|ERR_TLS_CERT_)/.test(code)
-  )
-}
-
-function scrub(text: string, secrets: string[]): string {
+export function scrub(text: string, secrets: Iterable<string>): string {
+  // Longest first, so that a secret containing a shorter one is cut whole, not around the shorter one.
+  const ordered = [...secrets].filter(Boolean).sort((a, b) => b.length - a.length)
   let clean = text
-  for (const secret of secrets) {
-    // Also the form a JSON encoder that escapes "/" would write.
-    for (const form of new Set([secret, secret.replace(/\//g, '\\/')])) {
+  for (const secret of ordered) {
+    // Also the forms a JSON encoder writes: `"`, `\\` and controls escaped, and maybe `/` too.
+    const json = JSON.stringify(secret).slice(1, -1)
+    for (const form of new Set([secret, json, json.replace(/\//g, '\\/')])) {
       clean = clean.split(form).join('***')
     }
   }
@@ -36,33 +36,74 @@ function scrub(text: string, secrets: string[]): string {
 const USER_AGENT = 'codearts-pipeline-action'
 
 export class CodeArtsClient {
-  constructor(private readonly options: ClientOptions) {}
+  private readonly now: () => number
 
-  /** Status of run `runId` of the pipeline, or of its latest run when `runId` is undefined. */
-  async status(pipelineId: string, runId: string | undefined, timeoutMs: number): Promise<Answer> {
-    const query = runId === undefined ? '' : `?build_id=${encodeURIComponent(runId)}`
-    const url = `${this.options.endpoint}/v3/pipelines/${encodeURIComponent(pipelineId)}/status${query}`
+  constructor(private readonly options: ClientOptions) {
+    this.now = options.now ?? Date.now
+  }
+
+  /**
+   * One API call, answered within `timeoutMs`. A token the API calls expired is renewed once (if the
+   * credentials can be) and the call made again within the same time.
+   */
+  async request(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    timeoutMs: number
+  ): Promise<Answer> {
+    const deadline = this.now() + timeoutMs
+    let answer = await this.once(method, path, body, timeoutMs)
+    if (
+      answer.kind === 'fatal' &&
+      answer.refusal?.code === 'APIGW.0307' &&
+      this.options.auth.renew()
+    ) {
+      const left = deadline - this.now()
+      // With no time left for it here, the next poll makes the new login.
+      if (left <= 0) return { kind: 'transient', reason: 'the token expired; logging in again' }
+      answer = await this.once(method, path, body, left)
+    }
+    if (answer.kind === 'fatal' && answer.refusal) {
+      return {
+        ...answer,
+        reason: `${answer.reason}: ${refusalAdvice(this.options.credentials, answer.refusal)}`
+      }
+    }
+    return answer
+  }
+
+  private async once(
+    method: 'GET' | 'POST',
+    path: string,
+    body: unknown,
+    timeoutMs: number
+  ): Promise<Answer> {
+    const url = `${this.options.endpoint}${path}`
+    const text = body === undefined ? '' : JSON.stringify(body)
+    const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT }
+    if (text !== '') headers['Content-Type'] = 'application/json;charset=UTF-8'
+    const started = this.now()
+    let auth: Record<string, string>
+    try {
+      auth = await this.options.auth.headers({ method, url, headers, body: text }, timeoutMs)
+    } catch (error) {
+      if (error instanceof AuthFailure) {
+        return error.answer.kind === 'transient' ? { ...error.answer, notSent: true } : error.answer
+      }
+      throw error
+    }
     try {
       const response = await this.options.transport.request({
-        method: 'GET',
+        method,
         url,
-        headers: {
-          Accept: 'application/json',
-          'User-Agent': USER_AGENT,
-          ...this.options.auth({ method: 'GET', url })
-        },
-        timeoutMs
+        headers: { ...headers, ...auth },
+        body: text,
+        timeoutMs: Math.max(1, timeoutMs - (this.now() - started))
       })
-      return readAnswer(this.scrubbed(response), (this.options.now ?? Date.now)())
+      return readAnswer(this.scrubbed(response), this.now())
     } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error)
-      if (error instanceof TransportError && isTlsTrustError(error.code)) {
-        return {
-          kind: 'fatal',
-          reason: `${reason}: the endpoint's TLS certificate is not trusted; check the endpoint input, or give the runner its CA with NODE_EXTRA_CA_CERTS`
-        }
-      }
-      return { kind: 'transient', reason }
+      return noAnswer(error)
     }
   }
 

@@ -8,9 +8,11 @@ import { HttpClient } from '@actions/http-client'
 import { createLookup } from './lookup.js'
 
 export interface HttpRequest {
-  method: 'GET'
+  method: 'GET' | 'POST'
   url: string
   headers: Record<string, string>
+  /** Sent as is, with its Content-Length; '' for none. */
+  body: string
   timeoutMs: number
 }
 
@@ -55,9 +57,13 @@ export function createTransport(): Transport {
 function send(agent: http.Agent, lookup: LookupFunction, req: HttpRequest): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const url = new URL(req.url)
+    const headers =
+      req.body === ''
+        ? req.headers
+        : { ...req.headers, 'Content-Length': String(Buffer.byteLength(req.body)) }
     const request = (url.protocol === 'https:' ? https : http).request(url, {
       method: req.method,
-      headers: req.headers,
+      headers,
       agent,
       lookup
     })
@@ -99,7 +105,7 @@ function send(agent: http.Agent, lookup: LookupFunction, req: HttpRequest): Prom
         })
       })
     })
-    request.end()
+    request.end(req.body)
   })
 }
 

@@ -1,0 +1,279 @@
+import { tokenAuth } from '../../src/codearts/auth.js'
+import { CodeArtsClient } from '../../src/codearts/client.js'
+import { pipelineApi, type PipelineTarget } from '../../src/codearts/pipeline-api.js'
+import {
+  TransportError,
+  type HttpRequest,
+  type HttpResponse
+} from '../../src/codearts/transport.js'
+import { parseV3Status } from '../../src/codearts/v3.js'
+import { parseV5Detail } from '../../src/codearts/v5.js'
+
+const ENDPOINT = 'https://api.example.com'
+const TOKEN = 'MIItokenVALUE-0123456789'
+const PROJECT = '0a1b2c3d4e5f40718293a4b5c6d7e8f9'
+const V3: PipelineTarget = { version: 'v3', pipelineId: 'pipe-1', projectId: undefined }
+const V5: PipelineTarget = { version: 'v5', pipelineId: 'pipe-1', projectId: PROJECT }
+const V5_BASE = `${ENDPOINT}/v5/${PROJECT}/api/pipelines/pipe-1`
+
+type Reply = HttpResponse | Error
+
+/** The API over a fake transport that records each request and answers with `reply`. */
+function apiFor(target: PipelineTarget, reply: (req: HttpRequest) => Reply = () => json(200, {})) {
+  const requests: HttpRequest[] = []
+  const client = new CodeArtsClient({
+    endpoint: ENDPOINT,
+    auth: tokenAuth(TOKEN),
+    credentials: { method: 'token', token: TOKEN },
+    transport: {
+      request: async req => {
+        requests.push(req)
+        const result = reply(req)
+        if (result instanceof Error) throw result
+        return result
+      },
+      close: () => undefined
+    },
+    secrets: new Set([TOKEN]),
+    now: () => 0
+  })
+  return { api: pipelineApi(client, target), requests }
+}
+
+function json(status: number, body: unknown): HttpResponse {
+  return { status, headers: {}, body: JSON.stringify(body) }
+}
+
+/** What was sent, without the headers every request has. */
+function sent(req: HttpRequest | undefined) {
+  return { method: req?.method, url: req?.url, body: req?.body }
+}
+
+describe('pipelineApi paths and bodies', () => {
+  it('names its version and parser', () => {
+    expect(apiFor(V3).api.version).toBe('v3')
+    expect(apiFor(V3).api.parse).toBe(parseV3Status)
+    expect(apiFor(V5).api.version).toBe('v5')
+    expect(apiFor(V5).api.parse).toBe(parseV5Detail)
+  })
+
+  it('asks v3 for the latest run, and for a run by id', async () => {
+    const { api, requests } = apiFor(V3)
+    await api.status(undefined, 1000)
+    await api.status('run 7/x', 500)
+    expect(requests.map(sent)).toEqual([
+      { method: 'GET', url: `${ENDPOINT}/v3/pipelines/pipe-1/status`, body: '' },
+      {
+        method: 'GET',
+        url: `${ENDPOINT}/v3/pipelines/pipe-1/status?build_id=run%207%2Fx`,
+        body: ''
+      }
+    ])
+    expect(requests.map(r => r.timeoutMs)).toEqual([1000, 500])
+    expect(requests[0]?.headers['X-Auth-Token']).toBe(TOKEN)
+  })
+
+  it('asks v5 for the latest run, and for a run by id', async () => {
+    const { api, requests } = apiFor(V5)
+    await api.status(undefined, 1000)
+    await api.status('r&1', 1000)
+    expect(requests.map(sent)).toEqual([
+      { method: 'GET', url: `${V5_BASE}/pipeline-runs/detail`, body: '' },
+      { method: 'GET', url: `${V5_BASE}/pipeline-runs/detail?pipeline_run_id=r%261`, body: '' }
+    ])
+  })
+
+  it('encodes the pipeline and project ids into the path', async () => {
+    const { api, requests } = apiFor({ version: 'v5', pipelineId: 'a/b', projectId: 'p?q' })
+    await api.status(undefined, 1000)
+    expect(requests[0]?.url).toBe(`${ENDPOINT}/v5/p%3Fq/api/pipelines/a%2Fb/pipeline-runs/detail`)
+    const v3 = apiFor({ version: 'v3', pipelineId: 'a/b', projectId: undefined })
+    await v3.api.status(undefined, 1000)
+    expect(v3.requests[0]?.url).toBe(`${ENDPOINT}/v3/pipelines/a%2Fb/status`)
+  })
+
+  it('gives the status answer as it is', async () => {
+    const body = { build_id: 'b1', status: 'running' }
+    const { api } = apiFor(V3, () => json(200, body))
+    expect(await api.status(undefined, 1000)).toEqual({ kind: 'ok', body })
+  })
+
+  const PARAMETERS = [
+    { name: 'branch', value: 'main' },
+    { name: 'note', value: 'a "quoted" é' }
+  ]
+
+  it('starts a v3 run with build_params', async () => {
+    const { api, requests } = apiFor(V3, () => json(200, { pipeline_id: 'pipe-1', build_id: 'b1' }))
+    await api.start(PARAMETERS, 1000)
+    expect(requests.map(sent)).toEqual([
+      {
+        method: 'POST',
+        url: `${ENDPOINT}/v3/pipelines/pipe-1/start`,
+        body: '{"build_params":[{"name":"branch","value":"main"},{"name":"note","value":"a \\"quoted\\" é"}]}'
+      }
+    ])
+    expect(requests[0]?.headers['Content-Type']).toBe('application/json;charset=UTF-8')
+  })
+
+  it('starts a v5 run with variables', async () => {
+    const { api, requests } = apiFor(V5, () => json(200, { pipeline_run_id: 'r1' }))
+    await api.start(PARAMETERS, 1000)
+    expect(requests.map(sent)).toEqual([
+      {
+        method: 'POST',
+        url: `${V5_BASE}/run`,
+        body: '{"variables":[{"name":"branch","value":"main"},{"name":"note","value":"a \\"quoted\\" é"}]}'
+      }
+    ])
+  })
+
+  it('sends an empty list when there are no parameters', async () => {
+    const v3 = apiFor(V3, () => json(200, { build_id: 'b1' }))
+    await v3.api.start([], 1000)
+    expect(v3.requests[0]?.body).toBe('{"build_params":[]}')
+    const v5 = apiFor(V5, () => json(200, { pipeline_run_id: 'r1' }))
+    await v5.api.start([], 1000)
+    expect(v5.requests[0]?.body).toBe('{"variables":[]}')
+  })
+
+  it('stops a v3 run with build_id in the query', async () => {
+    const { api, requests } = apiFor(V3)
+    await api.stop('b 1', 700)
+    expect(requests.map(sent)).toEqual([
+      { method: 'POST', url: `${ENDPOINT}/v3/pipelines/pipe-1/stop?build_id=b%201`, body: '' }
+    ])
+    expect(requests[0]?.timeoutMs).toBe(700)
+  })
+
+  it('stops a v5 run by its path', async () => {
+    const { api, requests } = apiFor(V5, () => json(200, { success: true }))
+    expect(await api.stop('r/1', 1000)).toEqual({ stopped: true })
+    expect(requests.map(sent)).toEqual([
+      { method: 'POST', url: `${V5_BASE}/pipeline-runs/r%2F1/stop`, body: '' }
+    ])
+  })
+
+  it.each([
+    ['v5 success false', V5, json(200, { success: false }), /without confirming/],
+    ['v5 without success', V5, json(200, {}), /without confirming/],
+    ['v3 404', V3, json(404, { error_code: 'X', error_msg: 'no such run' }), /HTTP 404/],
+    ['v5 500', V5, json(500, {}), /HTTP 500/]
+  ] as const)('reports a %s stop answer as not stopped', async (_what, target, answer, reason) => {
+    const { api } = apiFor(target, () => answer)
+    const stop = await api.stop('r1', 1000)
+    expect(stop.stopped).toBe(false)
+    expect(!stop.stopped && stop.reason).toMatch(reason)
+  })
+
+  it('reports a v3 stop answer as stopped', async () => {
+    const { api } = apiFor(V3, () => json(200, { pipeline_id: 'pipe-1', pipeline_name: 'web' }))
+    expect(await api.stop('b1', 1000)).toEqual({ stopped: true })
+  })
+})
+
+describe('pipelineApi start answers', () => {
+  it.each([
+    ['v3', V3, { pipeline_id: 'pipe-1', build_id: 'b42' }, 'b42'],
+    ['v5', V5, { pipeline_run_id: 'r42' }, 'r42'],
+    ['v3 with a numeric id', V3, { build_id: 42 }, '42']
+  ] as const)('reads the run id of a %s start', async (_what, target, body, runId) => {
+    const { api } = apiFor(target, () => json(200, body))
+    expect(await api.start([], 1000)).toEqual({ kind: 'started', runId, queued: false })
+  })
+
+  it.each([
+    ['v3', V3, { pipeline_id: 'pipe-1' }, 'build_id'],
+    ['v5', V5, { success: true }, 'pipeline_run_id'],
+    ['v5 with an empty id', V5, { pipeline_run_id: '' }, 'pipeline_run_id']
+  ] as const)('fails a %s start whose answer names no run', async (_what, target, body, field) => {
+    const { api, requests } = apiFor(target, () => json(200, body))
+    const result = await api.start([], 1000)
+    expect(result.kind).toBe('failed')
+    expect(result.kind === 'failed' && result.reason).toContain(field)
+    expect(requests).toHaveLength(1)
+  })
+
+  const QUEUED = ['DEVPIPE.00011169', 'DEVPIPE.00011170']
+  const shapes = [
+    ['nested', (code: string) => ({ error: { code, message: 'queued', pipeline_run_id: 'rq' } })],
+    ['flat', (code: string) => ({ error_code: code, error_msg: 'queued', pipeline_run_id: 'rq' })]
+  ] as const
+  const statuses = [200, 400, 409, 500]
+  const queuedCases = QUEUED.flatMap(code =>
+    shapes.flatMap(([shape, body]) =>
+      statuses.map(status => [code, shape, status, body(code)] as const)
+    )
+  )
+
+  it.each(queuedCases)(
+    'reads %s (%s shape, HTTP %d) as a queued start',
+    async (_code, _shape, status, body) => {
+      const { api, requests } = apiFor(V5, () => json(status, body))
+      expect(await api.start([], 1000)).toEqual({ kind: 'started', runId: 'rq', queued: true })
+      expect(requests).toHaveLength(1)
+    }
+  )
+
+  it('reads a queued v3 start by its build_id', async () => {
+    const { api } = apiFor(V3, () =>
+      json(400, { error: { code: 'DEVPIPE.00011169', message: 'queued', build_id: 'bq' } })
+    )
+    expect(await api.start([], 1000)).toEqual({ kind: 'started', runId: 'bq', queued: true })
+  })
+
+  it('fails a queued answer that names no run', async () => {
+    const { api } = apiFor(V5, () => json(400, { error_code: 'DEVPIPE.00011169', error_msg: 'q' }))
+    const result = await api.start([], 1000)
+    expect(result.kind).toBe('failed')
+    expect(result.kind === 'failed' && result.reason).toContain('DEVPIPE.00011169')
+  })
+
+  it('does not read another error carrying a run id as a queued start', async () => {
+    const { api } = apiFor(V5, () =>
+      json(400, { error: { code: 'DEVPIPE.00011111', message: 'no', pipeline_run_id: 'rx' } })
+    )
+    expect((await api.start([], 1000)).kind).toBe('failed')
+  })
+
+  it.each([
+    ['an HTTP 500', (): Reply => json(500, { error_code: 'DEVPIPE.1', error_msg: 'busy' })],
+    ['an HTTP 429', (): Reply => json(429, { error_code: 'APIGW.0308', error_msg: 'throttled' })],
+    ['a lost answer', (): Reply => new TransportError('ECONNRESET: socket hang up', 'ECONNRESET')],
+    ['a 200 that is not JSON', (): Reply => ({ status: 200, headers: {}, body: '<html>' })]
+  ])('sends the start once after %s, saying the run may have started', async (_what, reply) => {
+    const { api, requests } = apiFor(V5, reply)
+    const result = await api.start([], 1000)
+    expect(requests).toHaveLength(1)
+    expect(result.kind).toBe('failed')
+    expect(result.kind === 'failed' && result.reason).toContain(
+      'the run may or may not have started'
+    )
+  })
+
+  it.each([
+    ['an HTTP 400', json(400, { error_code: 'DEVPIPE.00011001', error_msg: 'bad variable' })],
+    ['an HTTP 404', json(404, { error_code: 'DEVPIPE.00011002', error_msg: 'no pipeline' })],
+    ['a refusal', json(401, { error_code: 'APIGW.0301', error_msg: 'wrong' })]
+  ])('fails after %s, once, without doubt about the run', async (_what, reply) => {
+    const { api, requests } = apiFor(V3, () => reply)
+    const result = await api.start([], 1000)
+    expect(requests).toHaveLength(1)
+    expect(result.kind).toBe('failed')
+    const reason = result.kind === 'failed' ? result.reason : ''
+    expect(reason).toMatch(/^HTTP 40[014]/)
+    expect(reason).not.toContain('may or may not')
+  })
+
+  it('carries the advice for a refused start', async () => {
+    const { api } = apiFor(V5, () => json(401, { error_code: 'APIGW.0307', error_msg: 'expired' }))
+    const result = await api.start([], 1000)
+    expect(result.kind === 'failed' && result.reason).toContain('use access keys')
+  })
+
+  it('keeps the token out of a failed start', async () => {
+    const { api } = apiFor(V5, () => json(500, { error_code: 'E', error_msg: `echo ${TOKEN}` }))
+    const result = await api.start([], 1000)
+    expect(JSON.stringify(result)).not.toContain(TOKEN)
+  })
+})

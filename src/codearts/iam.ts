@@ -1,0 +1,130 @@
+// IAM password login: one token exchange per step, and one more only when the API calls the token
+// expired. The token is handed to `onToken` (which masks it) before anything else sees it.
+import { apiError, noAnswer, type FailedAnswer } from './answer.js'
+import { AuthFailure, type Auth } from './auth.js'
+import { quote } from '../quote.js'
+import type { Transport } from './transport.js'
+
+export interface PasswordLogin {
+  username: string
+  password: string
+  domain: string
+  iamEndpoint: string
+  project: string
+}
+
+function loginBody(login: PasswordLogin): string {
+  return JSON.stringify({
+    auth: {
+      identity: {
+        methods: ['password'],
+        password: {
+          user: { name: login.username, password: login.password, domain: { name: login.domain } }
+        }
+      },
+      scope: { project: { name: login.project } }
+    }
+  })
+}
+
+const CHECK = 'check iam-username, iam-password and iam-domain'
+
+/** What a failed login answer means: IAM's own refusals are final, the rest worth another try. */
+function loginFailure(status: number, body: string, scrub: (text: string) => string): FailedAnswer {
+  let detail = ''
+  try {
+    const error = apiError(JSON.parse(scrub(body)))
+    if (error?.message) detail = ` (${quote(error.message)})`
+  } catch {
+    // Not JSON: the status says enough.
+  }
+  const what = `IAM login failed: HTTP ${status}${detail}`
+  if (status === 401) {
+    return {
+      kind: 'fatal',
+      reason: `${what}: ${CHECK}; five wrong passwords in a row lock the IAM user for a while`
+    }
+  }
+  if (status === 403) {
+    return {
+      kind: 'fatal',
+      reason: `${what}: the user may not log in with a password here (a login protection, an access policy, or a locked user)`
+    }
+  }
+  if (status === 400 || status === 404) {
+    return {
+      kind: 'fatal',
+      reason: `${what}: ${CHECK}, and the region (the token is scoped to its project) or iam-endpoint`
+    }
+  }
+  return { kind: 'transient', reason: what }
+}
+
+export function passwordAuth(
+  login: PasswordLogin,
+  transport: Transport,
+  onToken: (token: string) => void,
+  scrub: (text: string) => string
+): Auth {
+  // The login in progress or done, shared so that overlapping requests (a stop during a poll) log in once.
+  let token: Promise<string> | undefined
+  let renewed = false
+
+  /** The new token; rejects with AuthFailure. */
+  const logIn = async (timeoutMs: number): Promise<string> => {
+    let response
+    try {
+      response = await transport.request({
+        method: 'POST',
+        url: `${login.iamEndpoint}/v3/auth/tokens`,
+        headers: {
+          'Content-Type': 'application/json;charset=utf8',
+          Accept: 'application/json',
+          'User-Agent': 'codearts-pipeline-action'
+        },
+        body: loginBody(login),
+        timeoutMs
+      })
+    } catch (error) {
+      throw new AuthFailure(noAnswer(error, 'IAM login failed: '))
+    }
+    const subject = response.headers['x-subject-token']
+    const issued = Array.isArray(subject) ? subject[0] : subject
+    if (response.status >= 200 && response.status < 300 && issued) {
+      onToken(issued)
+      return issued
+    }
+    if (response.status >= 200 && response.status < 300) {
+      throw new AuthFailure({
+        kind: 'fatal',
+        reason: `IAM login answered HTTP ${response.status} without a token (no X-Subject-Token header): check iam-endpoint`
+      })
+    }
+    if (response.status >= 300 && response.status < 400) {
+      throw new AuthFailure({
+        kind: 'fatal',
+        reason: `IAM login answered with a redirect (HTTP ${response.status}), which is not followed: check iam-endpoint`
+      })
+    }
+    throw new AuthFailure(loginFailure(response.status, response.body, scrub))
+  }
+
+  return {
+    async headers(_request, timeoutMs) {
+      const login = (token ??= logIn(timeoutMs))
+      try {
+        return { 'X-Auth-Token': await login }
+      } catch (error) {
+        // A failed login is not kept: the next request may try again (when the failure was transient).
+        if (token === login) token = undefined
+        throw error
+      }
+    },
+    renew() {
+      if (renewed) return false
+      renewed = true
+      token = undefined
+      return true
+    }
+  }
+}

@@ -1,0 +1,137 @@
+// Lenient reading of `GET /v5/{project_id}/api/pipelines/{pipeline_id}/pipeline-runs/detail`: any field
+// may be null, missing or of the wrong type, and none of that may throw. What cannot be read becomes null.
+// Statuses are upper-case words here (`RUNNING`), times epoch milliseconds, and a stage's tasks are its jobs.
+import type { Phase, Run, Stage, Task } from '../model.js'
+import { text } from './v3.js'
+
+type Json = Record<string, unknown>
+
+/** Run outcomes by status: the words the v3 API and the verdict already use, plus `ignored`. */
+const RUN_OUTCOME: Record<string, string> = {
+  COMPLETED: 'success',
+  FAILED: 'error',
+  CANCELED: 'aborted',
+  IGNORED: 'ignored'
+}
+
+/** Stage/job outcomes; SKIPPED, IGNORED, UNSELECTED and the in-progress words have none. */
+const ITEM_OUTCOME: Record<string, string> = {
+  COMPLETED: 'success',
+  FAILED: 'error',
+  ASYNC_FAILED: 'error',
+  CANCELED: 'aborted'
+}
+
+/**
+ * Documented statuses of something still under way. The stage/job words are included because a run that
+ * has only just started may report them as its own status.
+ */
+const IN_PROGRESS = [
+  'RUNNING',
+  'PAUSED',
+  'SUSPEND',
+  'INIT',
+  'QUEUED',
+  'ASYNC_RUNNING',
+  'REDISPATCH'
+]
+
+/**
+ * The status as a lookup key. Only ASCII words are upper-cased, so no look-alike letter (`ı` upper-cases
+ * to `I`) can turn into a documented status.
+ */
+function key(status: string | null): string | null {
+  return status !== null && /^[A-Za-z_]+$/.test(status) ? status.toUpperCase() : null
+}
+
+function outcome(status: string | null, table: Record<string, string>): string | null {
+  const k = key(status)
+  return k !== null && Object.hasOwn(table, k) ? table[k]! : null
+}
+
+function phase(status: string | null): Phase {
+  if (status === null) return 'in-progress'
+  const k = key(status)
+  if (k !== null && Object.hasOwn(RUN_OUTCOME, k)) return 'completed'
+  return k !== null && IN_PROGRESS.includes(k) ? 'in-progress' : 'undocumented'
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+}
+
+function list(value: unknown): Json[] {
+  return Array.isArray(value) ? value.filter(isObject) : []
+}
+
+function numberOf(value: unknown): number | null {
+  const t = text(value)
+  return t !== null && /^\s*-?\d+(\.\d+)?\s*$/.test(t) ? Number(t) : null
+}
+
+/** Epoch milliseconds; the API sends 0 for a time not reached yet. Beyond Date's range is junk too. */
+function epochMs(value: unknown): number | null {
+  const ms = numberOf(value)
+  return ms !== null && ms > 0 && ms <= 8.64e15 ? ms : null
+}
+
+/** `2024-11-26T05:46:40Z`: UTC, whole seconds. */
+function iso(ms: number | null): string | null {
+  return ms === null ? null : new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z')
+}
+
+function duration(item: Json): number | null {
+  const start = epochMs(item.start_time)
+  const end = epochMs(item.end_time)
+  return start !== null && end !== null && end >= start ? (end - start) / 1000 : null
+}
+
+/** By numeric `sequence`, stably; items without one keep their order after those with one. */
+function bySequence(items: Json[]): Json[] {
+  const rank = (item: Json): number => numberOf(item.sequence) ?? Infinity
+  return items
+    .map((item, i) => ({ item, i, rank: rank(item) }))
+    .sort((a, b) => (a.rank === b.rank ? a.i - b.i : a.rank < b.rank ? -1 : 1))
+    .map(entry => entry.item)
+}
+
+function toTask(item: Json, index: number): Task {
+  const status = text(item.status)
+  return {
+    id: text(item.id) ?? `#${index}`,
+    name: text(item.name) ?? text(item.identifier) ?? `#${index + 1}`,
+    status,
+    outcome: outcome(status, ITEM_OUTCOME),
+    durationSeconds: duration(item),
+    errorCode: null,
+    errorMessage: text(item.message)
+  }
+}
+
+/** A Run from a v5 run-detail body, or null when the body is not an object at all. */
+export function parseV5Detail(body: unknown): Run | null {
+  if (!isObject(body)) return null
+  const status = text(body.status)
+  // Not documented for the detail; read like the run request's `variables` in case a server sends them.
+  const parameters = Array.isArray(body.variables) ? body.variables : body.params
+  return {
+    pipelineName: text(body.name),
+    runId: text(body.id),
+    status,
+    outcome: outcome(status, RUN_OUTCOME),
+    phase: phase(status),
+    executor: text(body.executor_name) ?? text(body.executor_id),
+    startTime: iso(epochMs(body.start_time)),
+    endTime: iso(epochMs(body.end_time)),
+    durationSeconds: duration(body),
+    detailUrl: text(body.detail_url),
+    parameters: list(parameters).flatMap(p => {
+      const name = text(p.name)
+      return name === null ? [] : [{ name, value: text(p.value) ?? '' }]
+    }),
+    stages: bySequence(list(body.stages)).map((item, i): Stage => ({
+      ...toTask(item, i),
+      tasks: bySequence(list(item.jobs)).map(toTask)
+    }))
+  }
+}
