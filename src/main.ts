@@ -1,5 +1,5 @@
-// The one module that talks to the runner (@actions/core): inputs in; logs, outputs, summary, result out.
-import * as core from '@actions/core'
+// The one module that talks to the runner (runner.ts): inputs in; logs, outputs, summary, result out.
+import * as core from './runner.js'
 import { accessKeyAuth, tokenAuth, type Auth } from './codearts/auth.js'
 import { CodeArtsClient, scrub } from './codearts/client.js'
 import { passwordAuth } from './codearts/iam.js'
@@ -102,7 +102,7 @@ async function report(result: WaitResult, verdict: Verdict, settings: Settings):
     core.info(`Pipeline ${quote(result.run?.pipelineName ?? settings.pipelineId)} succeeded.`)
   } else {
     core.error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' })
-    process.exitCode = core.ExitCode.Failure
+    process.exitCode = 1
   }
   await bestEffort('set the outputs', () => {
     for (const [name, value] of Object.entries(outputsOf(result.run, verdict.conclusion))) {
@@ -111,7 +111,7 @@ async function report(result: WaitResult, verdict: Verdict, settings: Settings):
   })
   if (settings.summary) {
     await bestEffort('write the job summary', () =>
-      core.summary.addRaw(summaryHtml(result.run, verdict, settings.pipelineId)).write()
+      core.appendSummary(summaryHtml(result.run, verdict, settings.pipelineId))
     )
   }
 }

@@ -1,11 +1,10 @@
-// HTTP for the API client: one request, bounded in time and size, never following a redirect.
-// @actions/http-client supplies the agent so that https_proxy/no_proxy work as in every other action;
-// the request itself is made here because its client cannot abort a request that hangs mid-body.
+// HTTP for the API client: one request, bounded in time and size, never following a redirect, through
+// the proxy the environment names (proxy.ts).
 import * as http from 'node:http'
 import * as https from 'node:https'
 import type { LookupFunction } from 'node:net'
-import { HttpClient } from '@actions/http-client'
 import { createLookup } from './lookup.js'
+import { createAgents } from './proxy.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'
@@ -42,14 +41,13 @@ export class TransportError extends Error {
 export const MAX_BODY_BYTES = 8 * 1024 * 1024
 
 export function createTransport(): Transport {
-  // Only its proxy-aware agents are used; requests are sent by send() below.
-  const client = new HttpClient('codearts-pipeline-action', [], { keepAlive: true })
   const { lookup, cancel } = createLookup()
+  const agents = createAgents(lookup)
   return {
-    request: req => send(client.getAgent(req.url), lookup, req),
+    request: req => send(agents.agentFor(new URL(req.url)), lookup, req),
     close: () => {
       cancel()
-      client.dispose()
+      agents.destroy()
     }
   }
 }
