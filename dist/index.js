@@ -5,7 +5,7 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(140);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(441);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 // The verdict is out. A DNS lookup or proxy handshake abandoned at the deadline can still hold the
@@ -17,7 +17,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 140:
+/***/ 441:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -625,16 +625,26 @@ const FATAL_ADVICE = {
     400: 'the API rejected the request: check pipeline-id and build-id',
     404: 'not found: check pipeline-id, build-id and the region or endpoint'
 };
+/** Where a redirect points, as its origin only: the rest of a URL could carry anything, a credential too. */
+function redirectTarget(location) {
+    if (!location)
+        return 'an unnamed location';
+    try {
+        return quote(new URL(location).origin);
+    }
+    catch {
+        return 'a relative location';
+    }
+}
 function readAnswer(response, nowMs) {
     const { status } = response;
     const parsed = parseJson(response.body);
     const error = parsed ? apiError(parsed.json) : null;
     const detail = describe(error);
     if (status >= 300 && status < 400) {
-        const target = response.headers.location ?? 'an unnamed location';
         return {
             kind: 'fatal',
-            reason: `HTTP ${status} redirect to ${quote(String(target))}; redirects are not followed, so credentials stay with the configured endpoint: check the endpoint input`
+            reason: `HTTP ${status} redirect to ${redirectTarget(response.headers.location)}; redirects are not followed, so credentials stay with the configured endpoint: check the endpoint input`
         };
     }
     if ((error?.code && AUTH_CODES.has(error.code)) || status === 401 || status === 403) {
@@ -692,9 +702,11 @@ function scrub(text, secrets) {
     const ordered = [...secrets].filter(Boolean).sort((a, b) => b.length - a.length);
     let clean = text;
     for (const secret of ordered) {
-        // Also the forms a JSON encoder writes: `"`, `\\` and controls escaped, and maybe `/` too.
+        // Also the forms a JSON encoder writes (`"`, `\\` and controls escaped, maybe `/` too) and the
+        // form a URL carries. Forms only a parser decodes (`\u0026`) are caught by scrubbing the parsed text.
         const json = JSON.stringify(secret).slice(1, -1);
-        for (const form of new Set([secret, json, json.replace(/\//g, '\\/')])) {
+        const forms = [secret, json, json.replace(/\//g, '\\/'), encodeURIComponent(secret)];
+        for (const form of new Set(forms)) {
             clean = clean.split(form).join('***');
         }
     }
@@ -757,11 +769,28 @@ class CodeArtsClient {
                 body: text,
                 timeoutMs: Math.max(1, timeoutMs - (this.now() - started))
             });
-            return readAnswer(this.scrubbed(response), this.now());
+            return this.scrubbedAnswer(readAnswer(this.scrubbed(response), this.now()));
         }
         catch (error) {
             return noAnswer(error);
         }
+    }
+    /** The answer with every string scrubbed again, now that JSON escapes are decoded. */
+    scrubbedAnswer(answer) {
+        const { secrets } = this.options;
+        const deep = (value) => {
+            if (typeof value === 'string')
+                return scrub(value, secrets);
+            if (Array.isArray(value))
+                return value.map(deep);
+            if (typeof value === 'object' && value !== null) {
+                return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k, secrets), deep(v)]));
+            }
+            return value;
+        };
+        if (answer.kind === 'ok')
+            return { ...answer, body: deep(answer.body) };
+        return { ...answer, reason: scrub(answer.reason, secrets), body: deep(answer.body) };
     }
     scrubbed(response) {
         const { secrets } = this.options;
@@ -801,8 +830,9 @@ function loginFailure(status, body, scrub) {
     let detail = '';
     try {
         const error = apiError(JSON.parse(scrub(body)));
+        // Scrubbed again once decoded: an escaped secret (`\u0026`) only shows itself after parsing.
         if (error?.message)
-            detail = ` (${quote(error.message)})`;
+            detail = ` (${quote(scrub(error.message))})`;
     }
     catch {
         // Not JSON: the status says enough.
@@ -827,6 +857,13 @@ function loginFailure(status, body, scrub) {
         };
     }
     return { kind: 'transient', reason: what };
+}
+function within(promise, ms) {
+    let timer;
+    const late = new Promise((_resolve, reject) => {
+        timer = setTimeout(() => reject(new AuthFailure({ kind: 'transient', reason: `IAM login did not finish within ${ms} ms` })), ms);
+    });
+    return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 function passwordAuth(login, transport, onToken, scrub) {
     // The login in progress or done, shared so that overlapping requests (a stop during a poll) log in once.
@@ -873,16 +910,18 @@ function passwordAuth(login, transport, onToken, scrub) {
     };
     return {
         async headers(_request, timeoutMs) {
-            const login = (token ??= logIn(timeoutMs));
-            try {
-                return { 'X-Auth-Token': await login };
-            }
-            catch (error) {
+            if (token === undefined) {
+                const attempt = logIn(timeoutMs);
+                token = attempt;
                 // A failed login is not kept: the next request may try again (when the failure was transient).
-                if (token === login)
-                    token = undefined;
-                throw error;
+                attempt.catch(() => {
+                    if (token === attempt)
+                        token = undefined;
+                });
             }
+            // A login already under way for another request keeps its own time; this request waits no
+            // longer than its own limit (a stop on cancel must not wait for a slow login).
+            return { 'X-Auth-Token': await within(token, timeoutMs) };
         },
         renew() {
             if (renewed)
@@ -1223,7 +1262,26 @@ function transport_describe(error) {
     return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message;
 }
 
+;// CONCATENATED MODULE: ./src/codearts/json.ts
+// Lenient reading of JSON from the API: a value of the wrong type reads as absent, never as an error.
+function isObject(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+/** A string (or a finite number, as text); null for '', anything else, or nothing. */
+function json_text(value) {
+    if (typeof value === 'string')
+        return value === '' ? null : value;
+    if (typeof value === 'number' && Number.isFinite(value))
+        return String(value);
+    return null;
+}
+/** The objects in an array; [] for anything that is not an array. */
+function list(value) {
+    return Array.isArray(value) ? value.filter(isObject) : [];
+}
+
 ;// CONCATENATED MODULE: ./src/codearts/v3.ts
+
 /** Statuses the v3 API documents for a run still under way. */
 const IN_PROGRESS = ['waiting', 'running', 'verifying', 'suspending'];
 function phase(status) {
@@ -1231,18 +1289,8 @@ function phase(status) {
         return 'completed';
     return status === null || IN_PROGRESS.includes(status) ? 'in-progress' : 'undocumented';
 }
-function isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function v3_text(value) {
-    if (typeof value === 'string')
-        return value === '' ? null : value;
-    if (typeof value === 'number' && Number.isFinite(value))
-        return String(value);
-    return null;
-}
 function secondsOf(value) {
-    const t = v3_text(value);
+    const t = json_text(value);
     if (t === null || !/^\s*\d+(\.\d+)?\s*$/.test(t))
         return null;
     return Number(t);
@@ -1259,43 +1307,40 @@ function duration(item) {
     const given = secondsOf(item.elapsed_time);
     if (given !== null)
         return given;
-    const start = timeMs(v3_text(item.start_time));
-    const end = timeMs(v3_text(item.end_time));
+    const start = timeMs(json_text(item.start_time));
+    const end = timeMs(json_text(item.end_time));
     return start !== null && end !== null && end >= start ? (end - start) / 1000 : null;
 }
 function toTask(item, index) {
     return {
-        id: v3_text(item.id) ?? `#${index}`,
-        name: v3_text(item.name) ?? v3_text(item.id) ?? `#${index + 1}`,
-        status: v3_text(item.status),
-        outcome: v3_text(item.outcome),
+        id: json_text(item.id) ?? `#${index}`,
+        name: json_text(item.name) ?? json_text(item.id) ?? `#${index + 1}`,
+        status: json_text(item.status),
+        outcome: json_text(item.outcome),
         durationSeconds: duration(item),
-        errorCode: v3_text(item.error_code),
-        errorMessage: v3_text(item.error_msg)
+        errorCode: json_text(item.error_code),
+        errorMessage: json_text(item.error_msg)
     };
-}
-function list(value) {
-    return Array.isArray(value) ? value.filter(isObject) : [];
 }
 /** A Run from a v3 status body, or null when the body is not an object at all. */
 function parseV3Status(body) {
     if (!isObject(body))
         return null;
-    const status = v3_text(body.status);
+    const status = json_text(body.status);
     return {
-        pipelineName: v3_text(body.pipeline_name),
-        runId: v3_text(body.build_id),
+        pipelineName: json_text(body.pipeline_name),
+        runId: json_text(body.build_id),
         status,
-        outcome: v3_text(body.outcome),
+        outcome: json_text(body.outcome),
         phase: phase(status),
-        executor: v3_text(body.executor),
-        startTime: v3_text(body.start_time),
-        endTime: v3_text(body.end_time),
+        executor: json_text(body.executor),
+        startTime: json_text(body.start_time),
+        endTime: json_text(body.end_time),
         durationSeconds: duration(body),
-        detailUrl: v3_text(body.detail_url),
+        detailUrl: json_text(body.detail_url),
         parameters: list(body.parameters).flatMap(p => {
-            const name = v3_text(p.name);
-            return name === null ? [] : [{ name, value: v3_text(p.value) ?? '' }];
+            const name = json_text(p.name);
+            return name === null ? [] : [{ name, value: json_text(p.value) ?? '' }];
         }),
         stages: list(body.states).map((item, i) => ({
             ...toTask(item, i),
@@ -1352,14 +1397,8 @@ function v5_phase(status) {
         return 'completed';
     return k !== null && v5_IN_PROGRESS.includes(k) ? 'in-progress' : 'undocumented';
 }
-function v5_isObject(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-function v5_list(value) {
-    return Array.isArray(value) ? value.filter(v5_isObject) : [];
-}
 function numberOf(value) {
-    const t = v3_text(value);
+    const t = json_text(value);
     return t !== null && /^\s*-?\d+(\.\d+)?\s*$/.test(t) ? Number(t) : null;
 }
 /** Epoch milliseconds; the API sends 0 for a time not reached yet. Beyond Date's range is junk too. */
@@ -1385,47 +1424,48 @@ function bySequence(items) {
         .map(entry => entry.item);
 }
 function v5_toTask(item, index) {
-    const status = v3_text(item.status);
+    const status = json_text(item.status);
     return {
-        id: v3_text(item.id) ?? `#${index}`,
-        name: v3_text(item.name) ?? v3_text(item.identifier) ?? `#${index + 1}`,
+        id: json_text(item.id) ?? `#${index}`,
+        name: json_text(item.name) ?? json_text(item.identifier) ?? `#${index + 1}`,
         status,
         outcome: outcome(status, ITEM_OUTCOME),
         durationSeconds: v5_duration(item),
         errorCode: null,
-        errorMessage: v3_text(item.message)
+        errorMessage: json_text(item.message)
     };
 }
 /** A Run from a v5 run-detail body, or null when the body is not an object at all. */
 function parseV5Detail(body) {
-    if (!v5_isObject(body))
+    if (!isObject(body))
         return null;
-    const status = v3_text(body.status);
+    const status = json_text(body.status);
     // Not documented for the detail; read like the run request's `variables` in case a server sends them.
     const parameters = Array.isArray(body.variables) ? body.variables : body.params;
     return {
-        pipelineName: v3_text(body.name),
-        runId: v3_text(body.id),
+        pipelineName: json_text(body.name),
+        runId: json_text(body.id),
         status,
         outcome: outcome(status, RUN_OUTCOME),
         phase: v5_phase(status),
-        executor: v3_text(body.executor_name) ?? v3_text(body.executor_id),
+        executor: json_text(body.executor_name) ?? json_text(body.executor_id),
         startTime: iso(epochMs(body.start_time)),
         endTime: iso(epochMs(body.end_time)),
         durationSeconds: v5_duration(body),
-        detailUrl: v3_text(body.detail_url),
-        parameters: v5_list(parameters).flatMap(p => {
-            const name = v3_text(p.name);
-            return name === null ? [] : [{ name, value: v3_text(p.value) ?? '' }];
+        detailUrl: json_text(body.detail_url),
+        parameters: list(parameters).flatMap(p => {
+            const name = json_text(p.name);
+            return name === null ? [] : [{ name, value: json_text(p.value) ?? '' }];
         }),
-        stages: bySequence(v5_list(body.stages)).map((item, i) => ({
+        stages: bySequence(list(body.stages)).map((item, i) => ({
             ...v5_toTask(item, i),
-            tasks: bySequence(v5_list(item.jobs)).map(v5_toTask)
+            tasks: bySequence(list(item.jobs)).map(v5_toTask)
         }))
     };
 }
 
 ;// CONCATENATED MODULE: ./src/codearts/pipeline-api.ts
+
 
 
 
@@ -1445,7 +1485,7 @@ function pipeline_api_field(body, ...path) {
             return null;
         value = value[key];
     }
-    return v3_text(value);
+    return json_text(value);
 }
 function readStart(answer, idField) {
     if (answer.kind === 'ok') {
@@ -1475,7 +1515,6 @@ function pipelineApi(client, target) {
     if (target.version === 'v3') {
         const base = `/v3/pipelines/${pipeline}`;
         return {
-            version: 'v3',
             status: (runId, timeoutMs) => client.request('GET', `${base}/status${runId === undefined ? '' : `?build_id=${encodeURIComponent(runId)}`}`, undefined, timeoutMs),
             parse: parseV3Status,
             start: async (parameters, timeoutMs) => readStart(await client.request('POST', `${base}/start`, { build_params: parameters }, timeoutMs), 'build_id'),
@@ -1485,7 +1524,6 @@ function pipelineApi(client, target) {
     }
     const base = `/v5/${encodeURIComponent(target.projectId ?? '')}/api/pipelines/${pipeline}`;
     return {
-        version: 'v5',
         status: (runId, timeoutMs) => client.request('GET', `${base}/pipeline-runs/detail${runId === undefined ? '' : `?pipeline_run_id=${encodeURIComponent(runId)}`}`, undefined, timeoutMs),
         parse: parseV5Detail,
         start: async (parameters, timeoutMs) => readStart(await client.request('POST', `${base}/run`, { variables: parameters }, timeoutMs), 'pipeline_run_id'),
@@ -11354,6 +11392,37 @@ function stagesJson(stages) {
     return `[${kept.join(',')}]`;
 }
 
+;// CONCATENATED MODULE: ./src/abortable.ts
+// Waiting for a promise without being held by it: the step must answer a cancel, or a time limit,
+// even while a request is still under way.
+const ABORTED = Symbol('aborted');
+/** `promise`, or ABORTED as soon as `signal` aborts (the promise is left to settle unobserved). */
+function unlessAborted(promise, signal) {
+    if (!signal)
+        return promise;
+    if (signal.aborted)
+        return Promise.resolve(ABORTED);
+    return new Promise((resolve, reject) => {
+        const onAbort = () => resolve(ABORTED);
+        signal.addEventListener('abort', onAbort, { once: true });
+        promise.then(value => {
+            signal.removeEventListener('abort', onAbort);
+            resolve(value);
+        }, (error) => {
+            signal.removeEventListener('abort', onAbort);
+            reject(error instanceof Error ? error : new Error(String(error)));
+        });
+    });
+}
+/** `promise`, or undefined once `ms` have passed. */
+function orTimeout(promise, ms) {
+    let timer;
+    const late = new Promise(resolve => {
+        timer = setTimeout(() => resolve(undefined), ms);
+    });
+    return Promise.race([promise, late]).finally(() => clearTimeout(timer));
+}
+
 ;// CONCATENATED MODULE: ./src/progress.ts
 // One log line per change of the run, its stages or their tasks, instead of one per poll.
 
@@ -11398,6 +11467,8 @@ function describeChanges(before, after) {
 }
 
 ;// CONCATENATED MODULE: ./src/poller.ts
+// The wait: poll the run's status until it completes, the deadline passes, or an error no retry can fix.
+
 
 
 
@@ -11421,25 +11492,6 @@ function backoffMs(failures, pollIntervalMs, random, retryAfter) {
     return retryAfter === undefined ? jittered : Math.max(jittered, retryAfter);
 }
 const defaultSleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
-const ABORTED = Symbol('aborted');
-/** `promise`, or ABORTED as soon as `signal` aborts (the promise is left to settle unobserved). */
-function unlessAborted(promise, signal) {
-    if (!signal)
-        return promise;
-    if (signal.aborted)
-        return Promise.resolve(ABORTED);
-    return new Promise((resolve, reject) => {
-        const onAbort = () => resolve(ABORTED);
-        signal.addEventListener('abort', onAbort, { once: true });
-        promise.then(value => {
-            signal.removeEventListener('abort', onAbort);
-            resolve(value);
-        }, (error) => {
-            signal.removeEventListener('abort', onAbort);
-            reject(error instanceof Error ? error : new Error(String(error)));
-        });
-    });
-}
 /** Why an answer cannot be used, or undefined when it can. */
 function problemWith(run, runId) {
     if (run === null)
@@ -11519,6 +11571,22 @@ async function waitForRun(options) {
         if (slept === ABORTED)
             return { kind: 'cancelled', run: last };
     }
+}
+
+;// CONCATENATED MODULE: ./src/stop-rule.ts
+// Which runs the step stops: on cancel only the run it started itself (a watched run belongs to someone
+// else), on timeout the watched run when asked; each only when its input says so.
+function stopChoice(reason, runId, startedHere, settings) {
+    if (reason === 'cancel' && !startedHere) {
+        return {
+            stop: false,
+            sentence: `Run ${runId} was not started by this step, so it was left running.`
+        };
+    }
+    const wanted = reason === 'cancel' ? settings.stopOnCancel : settings.stopOnTimeout;
+    return wanted
+        ? { stop: true }
+        : { stop: false, sentence: `Run ${runId} was left running (stop-on-${reason} is false).` };
 }
 
 ;// CONCATENATED MODULE: ./src/result.ts
@@ -11738,6 +11806,8 @@ function summaryHtml(run, verdict, pipelineId) {
 
 
 
+
+
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
 }
@@ -11780,52 +11850,94 @@ function authFor(credentials, transport, secrets) {
             }, text => scrub(text, secrets));
     }
 }
-// The runner sends SIGINT on cancel and kills the step 7.5 s + 2.5 s later: stopping the run and
-// writing the summary must fit well inside that.
+// The runner sends SIGINT on cancel and SIGTERM 7.5 s later: stopping the run and writing the summary
+// must fit well inside that. A start request in flight gets a little time to bring the run's id.
 const STOP_TIMEOUT_MS = 3_000;
+const START_GRACE_MS = 2_500;
+const CANCEL_DEADLINE_MS = 6_500;
 function describeTarget(settings) {
     const api = settings.apiVersion === 'v5' ? `v5, project ${settings.projectId}` : 'v3';
     return `pipeline ${settings.pipelineId} at ${settings.endpoint} (${api})`;
 }
-/** One sentence on what became of the run after a cancel or a timeout, stopping it if asked. */
-async function stopIfAsked(api, runId, why, settings, startedHere) {
+/** One sentence on what became of the run after a cancel or a timeout, stopping it if that is asked. */
+async function afterwards(api, reason, runId, startedHere, settings) {
     if (runId === undefined)
         return '';
-    if (why === 'cancel' && !startedHere)
-        return ` Run ${quote(runId)} was not started by this step, so it was left running.`;
-    const wanted = why === 'cancel' ? settings.stopOnCancel : settings.stopOnTimeout;
-    if (!wanted)
-        return ` Run ${quote(runId)} was left running (stop-on-${why} is false).`;
+    const choice = stopChoice(reason, quote(runId), startedHere, settings);
+    if (!choice.stop)
+        return ` ${choice.sentence}`;
     info(`Stopping run ${runId}.`);
     const stop = await api.stop(runId, STOP_TIMEOUT_MS);
     return stop.stopped
-        ? ` Run ${quote(runId)} was stopped (stop-on-${why}).`
+        ? ` Run ${quote(runId)} was stopped (stop-on-${reason}).`
         : ` Could not stop run ${quote(runId)}: ${stop.reason}.`;
 }
-async function report(result, verdict, settings) {
+/** The verdict out: annotation, exit code, outputs and summary. */
+async function report(run, verdict, settings, runId, summary = settings.summary) {
     if (verdict.message === undefined) {
-        info(`Pipeline ${quote(result.run?.pipelineName ?? settings.pipelineId)} succeeded.`);
+        info(`Pipeline ${quote(run?.pipelineName ?? settings.pipelineId)} succeeded.`);
     }
     else {
         error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' });
         process.exitCode = 1;
     }
     await bestEffort('set the outputs', () => {
-        for (const [name, value] of Object.entries(outputsOf(result.run, verdict.conclusion))) {
+        const outputs = outputsOf(run, verdict.conclusion);
+        if (runId !== undefined)
+            outputs['build-id'] ??= runId;
+        for (const [name, value] of Object.entries(outputs))
             setOutput(name, value);
-        }
     });
-    if (settings.summary) {
-        await bestEffort('write the job summary', () => appendSummary(summaryHtml(result.run, verdict, settings.pipelineId)));
+    if (summary) {
+        await bestEffort('write the job summary', () => appendSummary(summaryHtml(run, verdict, settings.pipelineId)));
     }
 }
-async function fail(message, conclusion, runId) {
+async function fail(message, conclusion) {
     setFailed(message);
-    await bestEffort('set the outputs', () => {
-        setOutput('conclusion', conclusion);
-        if (runId !== undefined)
-            setOutput('build-id', runId);
-    });
+    await bestEffort('set the outputs', () => setOutput('conclusion', conclusion));
+}
+/** Starts the run: its id, or the verdict when there is none to wait for. Never sends twice. */
+async function startRun(api, settings, parameters, requestMs, signal) {
+    const count = parameters.length;
+    info(`Starting a run of ${describeTarget(settings)}` +
+        (count ? ` with ${count} parameter${count === 1 ? '' : 's'}.` : '.'));
+    const request = api.start(parameters, requestMs);
+    const first = await unlessAborted(request, signal);
+    const cancelled = first === ABORTED;
+    // Cancelled mid-start: the answer may still bring the run's id, and with it the chance to stop it.
+    const start = first === ABORTED ? await orTimeout(request, START_GRACE_MS) : first;
+    const pipeline = `pipeline ${settings.pipelineId}`;
+    if (start === undefined) {
+        return {
+            verdict: {
+                conclusion: 'cancelled',
+                message: `The workflow was cancelled while a run of ${pipeline} was being started, and the start request was not answered in time: the run may have started, and could not be stopped as its id is unknown.`
+            }
+        };
+    }
+    if (start.kind === 'failed') {
+        return {
+            verdict: {
+                conclusion: cancelled ? 'cancelled' : 'error',
+                message: `Could not start a run of ${pipeline}: ${start.reason}`
+            }
+        };
+    }
+    // Set now, so that it exists even if the job is cancelled later.
+    await bestEffort('set the outputs', () => setOutput('build-id', start.runId));
+    info(start.queued
+        ? `Run ${quote(start.runId)} is queued behind other runs (a concurrency limit); waiting for it to start.`
+        : `Started run ${quote(start.runId)}.`);
+    if (!cancelled)
+        return { runId: start.runId };
+    const after = await afterwards(api, 'cancel', start.runId, true, settings);
+    return {
+        runId: start.runId,
+        verdict: {
+            conclusion: 'cancelled',
+            message: `The workflow was cancelled while run ${quote(start.runId)} of ${pipeline} was being started.${after}`
+        }
+    };
 }
 async function run() {
     let settings;
@@ -11842,6 +11954,11 @@ async function run() {
             return;
         info(`Received ${signal}: the workflow is being cancelled.`);
         cancel.abort();
+        // Whatever is still under way, the step ends before the runner's SIGTERM.
+        setTimeout(() => {
+            error(`Could not finish within ${CANCEL_DEADLINE_MS} ms of the cancellation; exiting.`);
+            process.exit(1);
+        }, CANCEL_DEADLINE_MS).unref();
     };
     process.on('SIGINT', onSignal);
     process.on('SIGTERM', onSignal);
@@ -11865,56 +11982,53 @@ async function run() {
         const requestMs = Math.min(requestTimeoutMs(settings.pollIntervalMs), settings.timeoutMs);
         let runId = settings.buildId;
         if (settings.start) {
-            const count = settings.start.parameters.length;
-            info(`Starting a run of ${describeTarget(settings)}` +
-                (count ? ` with ${count} parameter${count === 1 ? '' : 's'}.` : '.'));
-            const start = await unlessAborted(api.start(settings.start.parameters, requestMs), cancel.signal);
-            if (start === ABORTED) {
-                await fail('The workflow was cancelled while the start request was in flight: the run may have started, and could not be stopped as its id is unknown.', 'cancelled');
+            const started = await startRun(api, settings, settings.start.parameters, requestMs, cancel.signal);
+            if ('verdict' in started) {
+                await report(null, started.verdict, settings, started.runId);
                 return;
             }
-            if (start.kind === 'failed') {
-                await fail(`Could not start a run of pipeline ${settings.pipelineId}: ${start.reason}`, 'error');
-                return;
-            }
-            runId = start.runId;
-            // Set now, so that it exists even if the job is cancelled later.
-            await bestEffort('set the outputs', () => setOutput('build-id', start.runId));
-            info(start.queued
-                ? `Run ${quote(start.runId)} is queued behind other runs (a concurrency limit); waiting for it to start.`
-                : `Started run ${quote(start.runId)}.`);
+            runId = started.runId;
         }
-        const started = settings.start !== undefined;
-        let announced = false;
-        const announce = (run) => {
-            if (!started || announced || runId === undefined)
+        const startedHere = settings.start !== undefined;
+        // After a start: the run's link as an output and a notice, as soon as a status gives it.
+        let noticed = false;
+        const announce = (run, last = false) => {
+            if (!startedHere || noticed || runId === undefined)
                 return;
-            announced = true;
             const url = run?.detailUrl;
+            if (!url && !last)
+                return;
+            noticed = true;
             if (url)
                 void bestEffort('set the outputs', () => setOutput('detail-url', url));
             const name = run?.pipelineName ? `"${quote(run.pipelineName)}"` : settings.pipelineId;
-            notice(`Started run ${quote(runId)} of pipeline ${name}${run?.detailUrl ? `: ${quote(run.detailUrl)}` : '.'}`, { title: 'CodeArts pipeline run started' });
+            notice(`Started run ${quote(runId)} of pipeline ${name}${url ? `: ${quote(url)}` : '.'}`, {
+                title: 'CodeArts pipeline run started'
+            });
         };
         if (!settings.wait) {
             // One status read for the run's link, not a wait: the step ends as soon as the run is known.
             const answer = await unlessAborted(api.status(runId, requestMs), cancel.signal);
             if (answer === ABORTED) {
-                const after = await stopIfAsked(api, runId, 'cancel', settings, true);
-                await fail(`The workflow was cancelled just after the run was started.${after}`, 'cancelled', runId);
+                const after = await afterwards(api, 'cancel', runId, true, settings);
+                const message = `The workflow was cancelled just after run ${quote(runId ?? '')} was started.${after}`;
+                await report(null, { conclusion: 'cancelled', message }, settings, runId);
                 return;
             }
-            const run = answer.kind === 'ok' ? api.parse(answer.body) : null;
-            const known = run?.runId === runId ? run : null;
+            const parsed = answer.kind === 'ok' ? api.parse(answer.body) : null;
+            const known = parsed?.runId === runId ? parsed : null;
+            announce(known, true);
+            if (known?.phase === 'completed') {
+                // Already over: its result is the step's, as if it had been waited for.
+                const verdict = decide({ kind: 'completed', run: known }, settings.pipelineId, settings.timeoutMs);
+                await report(known, verdict, settings, runId);
+                return;
+            }
             if (!known)
-                warning(`Could not read run ${quote(runId ?? '')} yet, so its link is not known; the run was started.`);
-            announce(known);
-            await bestEffort('set the outputs', () => {
-                for (const [name, value] of Object.entries(outputsOf(known, 'success'))) {
-                    setOutput(name, value);
-                }
-                setOutput('build-id', runId ?? '');
-            });
+                warning(`Could not read run ${quote(runId ?? '')} yet, so its link is not known.`);
+            info(`Not waiting for run ${quote(runId ?? '')} (wait: false).`);
+            // No summary: nothing has happened yet that it could tell.
+            await report(known, { conclusion: 'success' }, settings, runId, false);
             return;
         }
         info(`Waiting for ${runId ? `run ${runId}` : 'the latest run'} of ${describeTarget(settings)} ` +
@@ -11926,17 +12040,17 @@ async function run() {
             fetchStatus: (id, timeoutMs) => api.status(id, timeoutMs),
             parse: api.parse,
             log: { info: info, debug: debug, warning: line => warning(line) },
-            onRun: announce,
+            onRun: run => announce(run),
             signal: cancel.signal
         });
-        announce(result.run);
+        announce(result.run, true);
         const verdict = decide(result, settings.pipelineId, settings.timeoutMs);
+        const watched = result.run?.runId ?? runId;
         if (result.kind === 'cancelled' || result.kind === 'timed_out') {
-            const watched = result.run?.runId ?? runId;
-            const after = await stopIfAsked(api, watched ?? undefined, result.kind === 'cancelled' ? 'cancel' : 'timeout', settings, started);
-            verdict.message = `${verdict.message ?? ''}${after}`;
+            const reason = result.kind === 'cancelled' ? 'cancel' : 'timeout';
+            verdict.message += await afterwards(api, reason, watched, startedHere, settings);
         }
-        await report(result, verdict, settings);
+        await report(result.run, verdict, settings, watched);
     }
     catch (error) {
         await fail(`Unexpected error: ${messageOf(error)}`, 'error');

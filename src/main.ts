@@ -6,11 +6,13 @@ import { passwordAuth } from './codearts/iam.js'
 import type { Transport } from './codearts/transport.js'
 import { describeCredentials, secretValues, type Credentials } from './credentials.js'
 import { createTransport } from './codearts/transport.js'
-import { pipelineApi, type PipelineApi } from './codearts/pipeline-api.js'
+import { pipelineApi, type Parameter, type PipelineApi } from './codearts/pipeline-api.js'
 import { formatDuration } from './duration.js'
 import { InputError, readSettings, type Settings } from './input-helper.js'
 import { outputsOf } from './outputs.js'
-import { ABORTED, requestTimeoutMs, unlessAborted, waitForRun, type WaitResult } from './poller.js'
+import { ABORTED, orTimeout, unlessAborted } from './abortable.js'
+import { requestTimeoutMs, waitForRun } from './poller.js'
+import { stopChoice, type StopReason } from './stop-rule.js'
 import { quote } from './quote.js'
 import { decide, type Conclusion, type Verdict } from './result.js'
 import type { Run } from './model.js'
@@ -68,60 +70,119 @@ function authFor(credentials: Credentials, transport: Transport, secrets: Set<st
   }
 }
 
-// The runner sends SIGINT on cancel and kills the step 7.5 s + 2.5 s later: stopping the run and
-// writing the summary must fit well inside that.
+// The runner sends SIGINT on cancel and SIGTERM 7.5 s later: stopping the run and writing the summary
+// must fit well inside that. A start request in flight gets a little time to bring the run's id.
 const STOP_TIMEOUT_MS = 3_000
+const START_GRACE_MS = 2_500
+const CANCEL_DEADLINE_MS = 6_500
 
 function describeTarget(settings: Settings): string {
   const api = settings.apiVersion === 'v5' ? `v5, project ${settings.projectId}` : 'v3'
   return `pipeline ${settings.pipelineId} at ${settings.endpoint} (${api})`
 }
 
-/** One sentence on what became of the run after a cancel or a timeout, stopping it if asked. */
-async function stopIfAsked(
+/** One sentence on what became of the run after a cancel or a timeout, stopping it if that is asked. */
+async function afterwards(
   api: PipelineApi,
+  reason: StopReason,
   runId: string | undefined,
-  why: 'cancel' | 'timeout',
-  settings: Settings,
-  startedHere: boolean
+  startedHere: boolean,
+  settings: Settings
 ): Promise<string> {
   if (runId === undefined) return ''
-  if (why === 'cancel' && !startedHere)
-    return ` Run ${quote(runId)} was not started by this step, so it was left running.`
-  const wanted = why === 'cancel' ? settings.stopOnCancel : settings.stopOnTimeout
-  if (!wanted) return ` Run ${quote(runId)} was left running (stop-on-${why} is false).`
+  const choice = stopChoice(reason, quote(runId), startedHere, settings)
+  if (!choice.stop) return ` ${choice.sentence}`
   core.info(`Stopping run ${runId}.`)
   const stop = await api.stop(runId, STOP_TIMEOUT_MS)
   return stop.stopped
-    ? ` Run ${quote(runId)} was stopped (stop-on-${why}).`
+    ? ` Run ${quote(runId)} was stopped (stop-on-${reason}).`
     : ` Could not stop run ${quote(runId)}: ${stop.reason}.`
 }
 
-async function report(result: WaitResult, verdict: Verdict, settings: Settings): Promise<void> {
+/** The verdict out: annotation, exit code, outputs and summary. */
+async function report(
+  run: Run | null,
+  verdict: Verdict,
+  settings: Settings,
+  runId: string | undefined,
+  summary = settings.summary
+): Promise<void> {
   if (verdict.message === undefined) {
-    core.info(`Pipeline ${quote(result.run?.pipelineName ?? settings.pipelineId)} succeeded.`)
+    core.info(`Pipeline ${quote(run?.pipelineName ?? settings.pipelineId)} succeeded.`)
   } else {
     core.error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' })
     process.exitCode = 1
   }
   await bestEffort('set the outputs', () => {
-    for (const [name, value] of Object.entries(outputsOf(result.run, verdict.conclusion))) {
-      core.setOutput(name, value)
-    }
+    const outputs = outputsOf(run, verdict.conclusion)
+    if (runId !== undefined) outputs['build-id'] ??= runId
+    for (const [name, value] of Object.entries(outputs)) core.setOutput(name, value)
   })
-  if (settings.summary) {
+  if (summary) {
     await bestEffort('write the job summary', () =>
-      core.appendSummary(summaryHtml(result.run, verdict, settings.pipelineId))
+      core.appendSummary(summaryHtml(run, verdict, settings.pipelineId))
     )
   }
 }
 
-async function fail(message: string, conclusion: Conclusion, runId?: string): Promise<void> {
+async function fail(message: string, conclusion: Conclusion): Promise<void> {
   core.setFailed(message)
-  await bestEffort('set the outputs', () => {
-    core.setOutput('conclusion', conclusion)
-    if (runId !== undefined) core.setOutput('build-id', runId)
-  })
+  await bestEffort('set the outputs', () => core.setOutput('conclusion', conclusion))
+}
+
+type Started = { runId: string } | { verdict: Verdict; runId?: string }
+
+/** Starts the run: its id, or the verdict when there is none to wait for. Never sends twice. */
+async function startRun(
+  api: PipelineApi,
+  settings: Settings,
+  parameters: Parameter[],
+  requestMs: number,
+  signal: AbortSignal
+): Promise<Started> {
+  const count = parameters.length
+  core.info(
+    `Starting a run of ${describeTarget(settings)}` +
+      (count ? ` with ${count} parameter${count === 1 ? '' : 's'}.` : '.')
+  )
+  const request = api.start(parameters, requestMs)
+  const first = await unlessAborted(request, signal)
+  const cancelled = first === ABORTED
+  // Cancelled mid-start: the answer may still bring the run's id, and with it the chance to stop it.
+  const start = first === ABORTED ? await orTimeout(request, START_GRACE_MS) : first
+  const pipeline = `pipeline ${settings.pipelineId}`
+  if (start === undefined) {
+    return {
+      verdict: {
+        conclusion: 'cancelled',
+        message: `The workflow was cancelled while a run of ${pipeline} was being started, and the start request was not answered in time: the run may have started, and could not be stopped as its id is unknown.`
+      }
+    }
+  }
+  if (start.kind === 'failed') {
+    return {
+      verdict: {
+        conclusion: cancelled ? 'cancelled' : 'error',
+        message: `Could not start a run of ${pipeline}: ${start.reason}`
+      }
+    }
+  }
+  // Set now, so that it exists even if the job is cancelled later.
+  await bestEffort('set the outputs', () => core.setOutput('build-id', start.runId))
+  core.info(
+    start.queued
+      ? `Run ${quote(start.runId)} is queued behind other runs (a concurrency limit); waiting for it to start.`
+      : `Started run ${quote(start.runId)}.`
+  )
+  if (!cancelled) return { runId: start.runId }
+  const after = await afterwards(api, 'cancel', start.runId, true, settings)
+  return {
+    runId: start.runId,
+    verdict: {
+      conclusion: 'cancelled',
+      message: `The workflow was cancelled while run ${quote(start.runId)} of ${pipeline} was being started.${after}`
+    }
+  }
 }
 
 export async function run(): Promise<void> {
@@ -138,6 +199,11 @@ export async function run(): Promise<void> {
     if (cancel.signal.aborted) return
     core.info(`Received ${signal}: the workflow is being cancelled.`)
     cancel.abort()
+    // Whatever is still under way, the step ends before the runner's SIGTERM.
+    setTimeout(() => {
+      core.error(`Could not finish within ${CANCEL_DEADLINE_MS} ms of the cancellation; exiting.`)
+      process.exit(1)
+    }, CANCEL_DEADLINE_MS).unref()
   }
   process.on('SIGINT', onSignal)
   process.on('SIGTERM', onSignal)
@@ -163,50 +229,35 @@ export async function run(): Promise<void> {
 
     let runId = settings.buildId
     if (settings.start) {
-      const count = settings.start.parameters.length
-      core.info(
-        `Starting a run of ${describeTarget(settings)}` +
-          (count ? ` with ${count} parameter${count === 1 ? '' : 's'}.` : '.')
-      )
-      const start = await unlessAborted(
-        api.start(settings.start.parameters, requestMs),
+      const started = await startRun(
+        api,
+        settings,
+        settings.start.parameters,
+        requestMs,
         cancel.signal
       )
-      if (start === ABORTED) {
-        await fail(
-          'The workflow was cancelled while the start request was in flight: the run may have started, and could not be stopped as its id is unknown.',
-          'cancelled'
-        )
+      if ('verdict' in started) {
+        await report(null, started.verdict, settings, started.runId)
         return
       }
-      if (start.kind === 'failed') {
-        await fail(
-          `Could not start a run of pipeline ${settings.pipelineId}: ${start.reason}`,
-          'error'
-        )
-        return
-      }
-      runId = start.runId
-      // Set now, so that it exists even if the job is cancelled later.
-      await bestEffort('set the outputs', () => core.setOutput('build-id', start.runId))
-      core.info(
-        start.queued
-          ? `Run ${quote(start.runId)} is queued behind other runs (a concurrency limit); waiting for it to start.`
-          : `Started run ${quote(start.runId)}.`
-      )
+      runId = started.runId
     }
-    const started = settings.start !== undefined
+    const startedHere = settings.start !== undefined
 
-    let announced = false
-    const announce = (run: Run | null): void => {
-      if (!started || announced || runId === undefined) return
-      announced = true
+    // After a start: the run's link as an output and a notice, as soon as a status gives it.
+    let noticed = false
+    const announce = (run: Run | null, last = false): void => {
+      if (!startedHere || noticed || runId === undefined) return
       const url = run?.detailUrl
+      if (!url && !last) return
+      noticed = true
       if (url) void bestEffort('set the outputs', () => core.setOutput('detail-url', url))
       const name = run?.pipelineName ? `"${quote(run.pipelineName)}"` : settings.pipelineId
       core.notice(
-        `Started run ${quote(runId)} of pipeline ${name}${run?.detailUrl ? `: ${quote(run.detailUrl)}` : '.'}`,
-        { title: 'CodeArts pipeline run started' }
+        `Started run ${quote(runId)} of pipeline ${name}${url ? `: ${quote(url)}` : '.'}`,
+        {
+          title: 'CodeArts pipeline run started'
+        }
       )
     }
 
@@ -214,27 +265,29 @@ export async function run(): Promise<void> {
       // One status read for the run's link, not a wait: the step ends as soon as the run is known.
       const answer = await unlessAborted(api.status(runId, requestMs), cancel.signal)
       if (answer === ABORTED) {
-        const after = await stopIfAsked(api, runId, 'cancel', settings, true)
-        await fail(
-          `The workflow was cancelled just after the run was started.${after}`,
-          'cancelled',
-          runId
-        )
+        const after = await afterwards(api, 'cancel', runId, true, settings)
+        const message = `The workflow was cancelled just after run ${quote(runId ?? '')} was started.${after}`
+        await report(null, { conclusion: 'cancelled', message }, settings, runId)
         return
       }
-      const run = answer.kind === 'ok' ? api.parse(answer.body) : null
-      const known = run?.runId === runId ? run : null
-      if (!known)
-        core.warning(
-          `Could not read run ${quote(runId ?? '')} yet, so its link is not known; the run was started.`
+      const parsed = answer.kind === 'ok' ? api.parse(answer.body) : null
+      const known = parsed?.runId === runId ? parsed : null
+      announce(known, true)
+      if (known?.phase === 'completed') {
+        // Already over: its result is the step's, as if it had been waited for.
+        const verdict = decide(
+          { kind: 'completed', run: known },
+          settings.pipelineId,
+          settings.timeoutMs
         )
-      announce(known)
-      await bestEffort('set the outputs', () => {
-        for (const [name, value] of Object.entries(outputsOf(known, 'success'))) {
-          core.setOutput(name, value)
-        }
-        core.setOutput('build-id', runId ?? '')
-      })
+        await report(known, verdict, settings, runId)
+        return
+      }
+      if (!known)
+        core.warning(`Could not read run ${quote(runId ?? '')} yet, so its link is not known.`)
+      core.info(`Not waiting for run ${quote(runId ?? '')} (wait: false).`)
+      // No summary: nothing has happened yet that it could tell.
+      await report(known, { conclusion: 'success' }, settings, runId, false)
       return
     }
 
@@ -249,23 +302,17 @@ export async function run(): Promise<void> {
       fetchStatus: (id, timeoutMs) => api.status(id, timeoutMs),
       parse: api.parse,
       log: { info: core.info, debug: core.debug, warning: line => core.warning(line) },
-      onRun: announce,
+      onRun: run => announce(run),
       signal: cancel.signal
     })
-    announce(result.run)
+    announce(result.run, true)
     const verdict = decide(result, settings.pipelineId, settings.timeoutMs)
+    const watched = result.run?.runId ?? runId
     if (result.kind === 'cancelled' || result.kind === 'timed_out') {
-      const watched = result.run?.runId ?? runId
-      const after = await stopIfAsked(
-        api,
-        watched ?? undefined,
-        result.kind === 'cancelled' ? 'cancel' : 'timeout',
-        settings,
-        started
-      )
-      verdict.message = `${verdict.message ?? ''}${after}`
+      const reason = result.kind === 'cancelled' ? 'cancel' : 'timeout'
+      verdict.message += await afterwards(api, reason, watched, startedHere, settings)
     }
-    await report(result, verdict, settings)
+    await report(result.run, verdict, settings, watched)
   } catch (error) {
     await fail(`Unexpected error: ${messageOf(error)}`, 'error')
   } finally {

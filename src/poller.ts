@@ -1,4 +1,5 @@
 // The wait: poll the run's status until it completes, the deadline passes, or an error no retry can fix.
+import { ABORTED, unlessAborted } from './abortable.js'
 import type { Answer } from './codearts/answer.js'
 import { quote } from './quote.js'
 import { formatDuration } from './duration.js'
@@ -62,31 +63,6 @@ export function backoffMs(
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise(resolve => setTimeout(resolve, ms))
-
-export const ABORTED = Symbol('aborted')
-
-/** `promise`, or ABORTED as soon as `signal` aborts (the promise is left to settle unobserved). */
-export function unlessAborted<T>(
-  promise: Promise<T>,
-  signal: AbortSignal | undefined
-): Promise<T | typeof ABORTED> {
-  if (!signal) return promise
-  if (signal.aborted) return Promise.resolve(ABORTED)
-  return new Promise((resolve, reject) => {
-    const onAbort = (): void => resolve(ABORTED)
-    signal.addEventListener('abort', onAbort, { once: true })
-    promise.then(
-      value => {
-        signal.removeEventListener('abort', onAbort)
-        resolve(value)
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort)
-        reject(error instanceof Error ? error : new Error(String(error)))
-      }
-    )
-  })
-}
 
 /** Why an answer cannot be used, or undefined when it can. */
 function problemWith(run: Run | null, runId: string | undefined): string | undefined {

@@ -525,7 +525,7 @@ describe('cancelling the workflow (SIGINT)', () => {
     expect(run.summary).toContain('was stopped')
   })
 
-  it('ends at once when cancelled while the start request is in flight, sending no stop', async () => {
+  it('waits a little for a start answer in flight when cancelled, then stops the run it names', async () => {
     const cancel = { pid: 0, sentAt: 0 }
     const fake = await serve([v3Running('b-late')], {
       start: () => {
@@ -538,12 +538,118 @@ describe('cancelling the workflow (SIGINT)', () => {
     })
     const run = await runAction(inputs({ start: 'true' }), { onSpawn: pid => (cancel.pid = pid) })
     expect(run.code).toBe(1)
-    expect(Date.now() - cancel.sentAt).toBeLessThan(1200)
+    expect(Date.now() - cancel.sentAt).toBeLessThan(CANCEL_BOUND_MS)
     expect(fake.calls('start')).toHaveLength(1)
     expect(fake.calls('status')).toHaveLength(0)
+    expect(fake.calls('stop').map(r => r.query.get('build_id'))).toEqual(['b-late'])
+    expect(run.outputs).toMatchObject({ conclusion: 'cancelled', 'build-id': 'b-late' })
+    const [error] = annotations(run, 'error')
+    expect(error).toContain('cancelled while run b-late')
+    expect(error).toContain('was stopped')
+    expect(run.summary).toContain('was stopped')
+  })
+
+  it('gives up on a start answer that does not come within 2.5 s of the cancel, saying the run may have started', async () => {
+    const cancel = { pid: 0, sentAt: 0 }
+    const fake = await serve([v3Running('b-never')], {
+      start: () => {
+        setTimeout(() => {
+          cancel.sentAt = Date.now()
+          process.kill(cancel.pid, 'SIGINT')
+        }, 200)
+        return { fault: 'hang' }
+      }
+    })
+    const run = await runAction(inputs({ start: 'true', 'poll-interval': '10s' }), {
+      onSpawn: pid => (cancel.pid = pid)
+    })
+    expect(run.code).toBe(1)
+    const elapsed = Date.now() - cancel.sentAt
+    expect(elapsed).toBeGreaterThanOrEqual(2400)
+    expect(elapsed).toBeLessThan(CANCEL_BOUND_MS)
+    expect(fake.calls('start')).toHaveLength(1)
     expect(fake.calls('stop')).toHaveLength(0)
     expect(run.outputs.conclusion).toBe('cancelled')
     expect(annotations(run, 'error')[0]).toContain('may have started')
+    expect(run.summary).toContain('may have started')
+  })
+
+  it('does not wait past its limits for a slow second login when cancelled during it', async () => {
+    const cancel = { pid: 0, sentAt: 0 }
+    const fake = await serve([v3Running('b-started')], {
+      auth: {
+        iam: {
+          username: 'ci-user',
+          password: 'Pa55-word-SECRET',
+          domain: 'acme',
+          tokens: ['T-ONE-SECRET', 'T-TWO-SECRET']
+        },
+        tokenUses: 2,
+        loginDelayMs: [0, 25_000]
+      }
+    })
+    const watch = setInterval(() => {
+      if (fake.calls('login').length === 2 && cancel.sentAt === 0) {
+        cancel.sentAt = Date.now()
+        process.kill(cancel.pid, 'SIGINT')
+      }
+    }, 20)
+    const run = await runAction(
+      {
+        'pipeline-id': 'pipe-1',
+        endpoint: fake.url,
+        region: 'cn-north-4',
+        'iam-endpoint': fake.url,
+        'iam-username': 'ci-user',
+        'iam-password': 'Pa55-word-SECRET',
+        'iam-domain': 'acme',
+        start: 'true',
+        'poll-interval': '0.1',
+        timeout: '20'
+      },
+      { onSpawn: pid => (cancel.pid = pid) }
+    ).finally(() => clearInterval(watch))
+    expect(cancel.sentAt).toBeGreaterThan(0)
+    expect(run.code).toBe(1)
+    expect(Date.now() - cancel.sentAt).toBeLessThan(CANCEL_BOUND_MS)
+    expect(run.outputs.conclusion).toBe('cancelled')
+    const [error] = annotations(run, 'error')
+    expect(error).toContain('Could not stop run b-started')
+    // The second login is cut off by its own time limit, or by the stop's.
+    expect(error).toMatch(/IAM login (failed: no complete answer|did not finish)/)
+    expect(run.summary).toContain('was cancelled')
+    for (const secret of ['Pa55-word-SECRET', 'T-ONE-SECRET']) {
+      expect(
+        run.stdout
+          .split('\n')
+          .filter(l => !l.startsWith('::add-mask::'))
+          .join('\n')
+      ).not.toContain(secret)
+    }
+  })
+
+  it('fails a wait: false step whose one status read shows the run already failed', async () => {
+    const fake = await serve([
+      {
+        json: v3Status({
+          buildId: 'b-started',
+          status: 'completed',
+          outcome: 'error',
+          stages: [
+            { name: 'Build', status: 'completed', outcome: 'error', errorMsg: 'compile error' }
+          ]
+        })
+      }
+    ])
+    const run = await runAction(inputs({ start: 'true', wait: 'false' }))
+    expect(run.code).toBe(1)
+    expect(fake.calls('status')).toHaveLength(1)
+    expect(run.outputs).toMatchObject({
+      conclusion: 'failure',
+      outcome: 'error',
+      'build-id': 'b-started'
+    })
+    expect(annotations(run, 'error')[0]).toContain('compile error')
   })
 
   it('leaves running a run it did not start (build-id given)', async () => {

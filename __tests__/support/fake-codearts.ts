@@ -45,6 +45,8 @@ export interface FakeAuth {
   iam?: { username: string; password: string; domain: string; tokens: string[] }
   /** Each token issued at login is refused as expired (APIGW.0307) after this many API calls with it. */
   tokenUses?: number
+  /** How long each login (by index) takes to answer. */
+  loginDelayMs?: number[]
   /** The server's clock for signature dates; defaults to the real one. */
   nowMs?: () => number
 }
@@ -156,12 +158,14 @@ function login(auth: FakeAuth, request: RecordedRequest, uses: Map<string, numbe
   ) {
     return wrong
   }
-  const token = iam.tokens[Math.min(uses.size, iam.tokens.length - 1)] ?? 'no-token'
+  const index = uses.size
+  const token = iam.tokens[Math.min(index, iam.tokens.length - 1)] ?? 'no-token'
   uses.set(token, 0)
   return {
     status: 201,
     json: { token: { methods: ['password'] } },
-    headers: { 'X-Subject-Token': token }
+    headers: { 'X-Subject-Token': token },
+    delayMs: auth.loginDelayMs?.[index] ?? 0
   }
 }
 
@@ -173,6 +177,8 @@ export async function startFakeCodeArts(
   const requests: RecordedRequest[] = []
   const sockets = new Set<Socket>()
   const counts = new Map<Route, number>()
+  // Answers still delayed: cleared on close, so that a slow step cannot hold the test process.
+  const timers = new Set<NodeJS.Timeout>()
   // Tokens issued at login, and how many API calls each has made.
   const uses = new Map<string, number>()
 
@@ -210,7 +216,11 @@ export async function startFakeCodeArts(
               ? routeScript(recorded, index)
               : (routeScript[Math.min(index, routeScript.length - 1)] ?? { status: 500 })
       }
-      setTimeout(() => answer(res, step), step.delayMs ?? 0)
+      const timer = setTimeout(() => {
+        timers.delete(timer)
+        answer(res, step)
+      }, step.delayMs ?? 0)
+      timers.add(timer)
     })
   }
   const server = options.tls ? https.createServer(options.tls, handler) : http.createServer(handler)
@@ -227,6 +237,7 @@ export async function startFakeCodeArts(
     calls: route => requests.filter(r => r.route === route),
     close: () =>
       new Promise<void>(resolve => {
+        for (const timer of timers) clearTimeout(timer)
         for (const socket of sockets) socket.destroy()
         server.close(() => resolve())
       })

@@ -211,12 +211,22 @@ describe('readAnswer fatal statuses', () => {
     expect(reasonOf(a)).toContain(`HTTP ${status}`)
   })
 
-  it.each([301, 302, 307, 308])('treats a %d redirect as fatal, naming the target', status => {
-    const a = answer(status, '', { location: 'https://login.example.com/sso?next=%2F' })
-    expect(a.kind).toBe('fatal')
-    expect(a.kind === 'fatal' && a.refusal).toBeUndefined()
-    expect(reasonOf(a)).toContain('https://login.example.com/sso?next=%2F')
-    expect(reasonOf(a)).toContain('endpoint')
+  it.each([301, 302, 307, 308])(
+    'treats a %d redirect as fatal, naming the target by its origin only',
+    status => {
+      const a = answer(status, '', { location: 'https://login.example.com/sso?next=%2F&k=SECRET' })
+      expect(a.kind).toBe('fatal')
+      expect(a.kind === 'fatal' && a.refusal).toBeUndefined()
+      expect(reasonOf(a)).toContain('redirect to https://login.example.com;')
+      expect(reasonOf(a)).not.toContain('SECRET')
+      expect(reasonOf(a)).toContain('endpoint')
+    }
+  )
+
+  it('names a relative redirect without repeating it', () => {
+    expect(reasonOf(answer(302, '', { location: '/elsewhere?k=SECRET' }))).toContain(
+      'redirect to a relative location'
+    )
   })
 
   it('treats a redirect without Location as fatal', () => {

@@ -144,16 +144,34 @@ describe('CodeArtsClient.request', () => {
     expect(answer.kind).toBe('transient')
   })
 
-  it('cuts an echoed token out of a redirect target', async () => {
+  it.each([
+    ['as is', TOKEN],
+    ['percent-encoded', encodeURIComponent(TOKEN)]
+  ])('keeps a token echoed %s in a redirect target out of the answer', async (_how, echoed) => {
     const { client } = tokenClient(() => ({
       status: 302,
-      headers: { location: `https://evil.example/?t=${TOKEN}` },
+      headers: { location: `https://evil.example/?t=${echoed}` },
       body: ''
     }))
     const answer = await client.request('GET', '/s', undefined, 1000)
     expect(answer.kind).toBe('fatal')
+    expect(JSON.stringify(answer)).not.toContain('def')
+    expect(JSON.stringify(answer)).toContain('https://evil.example')
+  })
+
+  it('scrubs a token that only a JSON parser decodes (\\u escapes) from the reason and body', async () => {
+    const escaped = [...TOKEN]
+      .map(c => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`)
+      .join('')
+    const { client } = tokenClient(() => ({
+      status: 500,
+      headers: {},
+      body: `{"error_code":"E","error_msg":"bad ${escaped}"}`
+    }))
+    const answer = await client.request('GET', '/s', undefined, 1000)
+    expect(answer.kind).toBe('transient')
     expect(JSON.stringify(answer)).not.toContain('def+ghi')
-    expect(JSON.stringify(answer)).toContain('https://evil.example/?t=***')
+    expect(answer.kind === 'transient' && answer.reason).toContain('bad ***')
   })
 
   it('keeps a long token out even when the message around it is cut short', async () => {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { parseV3Status, text } from '../../src/codearts/v3.js'
+import { text } from '../../src/codearts/json.js'
+import { parseV3Status } from '../../src/codearts/v3.js'
 import type { Run } from '../../src/model.js'
 
 const FIXTURES = new URL('../fixtures/', import.meta.url)

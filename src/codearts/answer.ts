@@ -88,6 +88,16 @@ const FATAL_ADVICE: Record<number, string> = {
   404: 'not found: check pipeline-id, build-id and the region or endpoint'
 }
 
+/** Where a redirect points, as its origin only: the rest of a URL could carry anything, a credential too. */
+function redirectTarget(location: string | undefined): string {
+  if (!location) return 'an unnamed location'
+  try {
+    return quote(new URL(location).origin)
+  } catch {
+    return 'a relative location'
+  }
+}
+
 export function readAnswer(response: HttpResponse, nowMs: number): Answer {
   const { status } = response
   const parsed = parseJson(response.body)
@@ -95,10 +105,9 @@ export function readAnswer(response: HttpResponse, nowMs: number): Answer {
   const detail = describe(error)
 
   if (status >= 300 && status < 400) {
-    const target = response.headers.location ?? 'an unnamed location'
     return {
       kind: 'fatal',
-      reason: `HTTP ${status} redirect to ${quote(String(target))}; redirects are not followed, so credentials stay with the configured endpoint: check the endpoint input`
+      reason: `HTTP ${status} redirect to ${redirectTarget(response.headers.location)}; redirects are not followed, so credentials stay with the configured endpoint: check the endpoint input`
     }
   }
   if ((error?.code && AUTH_CODES.has(error.code)) || status === 401 || status === 403) {

@@ -24,9 +24,11 @@ export function scrub(text: string, secrets: Iterable<string>): string {
   const ordered = [...secrets].filter(Boolean).sort((a, b) => b.length - a.length)
   let clean = text
   for (const secret of ordered) {
-    // Also the forms a JSON encoder writes: `"`, `\\` and controls escaped, and maybe `/` too.
+    // Also the forms a JSON encoder writes (`"`, `\\` and controls escaped, maybe `/` too) and the
+    // form a URL carries. Forms only a parser decodes (`\u0026`) are caught by scrubbing the parsed text.
     const json = JSON.stringify(secret).slice(1, -1)
-    for (const form of new Set([secret, json, json.replace(/\//g, '\\/')])) {
+    const forms = [secret, json, json.replace(/\//g, '\\/'), encodeURIComponent(secret)]
+    for (const form of new Set(forms)) {
       clean = clean.split(form).join('***')
     }
   }
@@ -101,10 +103,27 @@ export class CodeArtsClient {
         body: text,
         timeoutMs: Math.max(1, timeoutMs - (this.now() - started))
       })
-      return readAnswer(this.scrubbed(response), this.now())
+      return this.scrubbedAnswer(readAnswer(this.scrubbed(response), this.now()))
     } catch (error) {
       return noAnswer(error)
     }
+  }
+
+  /** The answer with every string scrubbed again, now that JSON escapes are decoded. */
+  private scrubbedAnswer(answer: Answer): Answer {
+    const { secrets } = this.options
+    const deep = (value: unknown): unknown => {
+      if (typeof value === 'string') return scrub(value, secrets)
+      if (Array.isArray(value)) return value.map(deep)
+      if (typeof value === 'object' && value !== null) {
+        return Object.fromEntries(
+          Object.entries(value).map(([k, v]) => [scrub(k, secrets), deep(v)])
+        )
+      }
+      return value
+    }
+    if (answer.kind === 'ok') return { ...answer, body: deep(answer.body) }
+    return { ...answer, reason: scrub(answer.reason, secrets), body: deep(answer.body) }
   }
 
   private scrubbed(response: HttpResponse): HttpResponse {

@@ -34,7 +34,8 @@ function loginFailure(status: number, body: string, scrub: (text: string) => str
   let detail = ''
   try {
     const error = apiError(JSON.parse(scrub(body)))
-    if (error?.message) detail = ` (${quote(error.message)})`
+    // Scrubbed again once decoded: an escaped secret (`\u0026`) only shows itself after parsing.
+    if (error?.message) detail = ` (${quote(scrub(error.message))})`
   } catch {
     // Not JSON: the status says enough.
   }
@@ -58,6 +59,20 @@ function loginFailure(status: number, body: string, scrub: (text: string) => str
     }
   }
   return { kind: 'transient', reason: what }
+}
+
+function within<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new AuthFailure({ kind: 'transient', reason: `IAM login did not finish within ${ms} ms` })
+        ),
+      ms
+    )
+  })
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer))
 }
 
 export function passwordAuth(
@@ -111,14 +126,17 @@ export function passwordAuth(
 
   return {
     async headers(_request, timeoutMs) {
-      const login = (token ??= logIn(timeoutMs))
-      try {
-        return { 'X-Auth-Token': await login }
-      } catch (error) {
+      if (token === undefined) {
+        const attempt = logIn(timeoutMs)
+        token = attempt
         // A failed login is not kept: the next request may try again (when the failure was transient).
-        if (token === login) token = undefined
-        throw error
+        attempt.catch(() => {
+          if (token === attempt) token = undefined
+        })
       }
+      // A login already under way for another request keeps its own time; this request waits no
+      // longer than its own limit (a stop on cancel must not wait for a slow login).
+      return { 'X-Auth-Token': await within(token, timeoutMs) }
     },
     renew() {
       if (renewed) return false

@@ -3,7 +3,8 @@
 import type { Run } from '../model.js'
 import { apiError, type Answer } from './answer.js'
 import type { CodeArtsClient } from './client.js'
-import { parseV3Status, text } from './v3.js'
+import { text } from './json.js'
+import { parseV3Status } from './v3.js'
 import { parseV5Detail } from './v5.js'
 
 export type ApiVersion = 'v3' | 'v5'
@@ -26,7 +27,6 @@ function readStop(answer: Answer, confirmed: (body: unknown) => boolean): StopRe
 }
 
 export interface PipelineApi {
-  readonly version: ApiVersion
   /** Status of run `runId`, or of the latest run when it is undefined. */
   status(runId: string | undefined, timeoutMs: number): Promise<Answer>
   parse(body: unknown): Run | null
@@ -83,7 +83,6 @@ export function pipelineApi(client: CodeArtsClient, target: PipelineTarget): Pip
   if (target.version === 'v3') {
     const base = `/v3/pipelines/${pipeline}`
     return {
-      version: 'v3',
       status: (runId, timeoutMs) =>
         client.request(
           'GET',
@@ -112,7 +111,6 @@ export function pipelineApi(client: CodeArtsClient, target: PipelineTarget): Pip
   }
   const base = `/v5/${encodeURIComponent(target.projectId ?? '')}/api/pipelines/${pipeline}`
   return {
-    version: 'v5',
     status: (runId, timeoutMs) =>
       client.request(
         'GET',

@@ -1,8 +1,7 @@
 // Lenient reading of `GET /v3/pipelines/{id}/status`: any field may be null, missing or of the wrong
 // type, and none of that may throw. What cannot be read becomes null.
 import type { Phase, Run, Stage, Task } from '../model.js'
-
-type Json = Record<string, unknown>
+import { isObject, list, text, type Json } from './json.js'
 
 /** Statuses the v3 API documents for a run still under way. */
 const IN_PROGRESS = ['waiting', 'running', 'verifying', 'suspending']
@@ -10,16 +9,6 @@ const IN_PROGRESS = ['waiting', 'running', 'verifying', 'suspending']
 function phase(status: string | null): Phase {
   if (status === 'completed') return 'completed'
   return status === null || IN_PROGRESS.includes(status) ? 'in-progress' : 'undocumented'
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-export function text(value: unknown): string | null {
-  if (typeof value === 'string') return value === '' ? null : value
-  if (typeof value === 'number' && Number.isFinite(value)) return String(value)
-  return null
 }
 
 function secondsOf(value: unknown): number | null {
@@ -54,10 +43,6 @@ function toTask(item: Json, index: number): Task {
     errorCode: text(item.error_code),
     errorMessage: text(item.error_msg)
   }
-}
-
-function list(value: unknown): Json[] {
-  return Array.isArray(value) ? value.filter(isObject) : []
 }
 
 /** A Run from a v3 status body, or null when the body is not an object at all. */

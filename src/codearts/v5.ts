@@ -2,9 +2,7 @@
 // may be null, missing or of the wrong type, and none of that may throw. What cannot be read becomes null.
 // Statuses are upper-case words here (`RUNNING`), times epoch milliseconds, and a stage's tasks are its jobs.
 import type { Phase, Run, Stage, Task } from '../model.js'
-import { text } from './v3.js'
-
-type Json = Record<string, unknown>
+import { isObject, list, text, type Json } from './json.js'
 
 /** Run outcomes by status: the words the v3 API and the verdict already use, plus `ignored`. */
 const RUN_OUTCOME: Record<string, string> = {
@@ -54,14 +52,6 @@ function phase(status: string | null): Phase {
   const k = key(status)
   if (k !== null && Object.hasOwn(RUN_OUTCOME, k)) return 'completed'
   return k !== null && IN_PROGRESS.includes(k) ? 'in-progress' : 'undocumented'
-}
-
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function list(value: unknown): Json[] {
-  return Array.isArray(value) ? value.filter(isObject) : []
 }
 
 function numberOf(value: unknown): number | null {
