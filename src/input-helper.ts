@@ -1,5 +1,4 @@
 // The one place raw inputs become typed settings; everything downstream takes `Settings`.
-import { z } from 'zod'
 import { DURATION_FORMS, formatDuration, parseDuration } from './duration.js'
 import type { ApiVersion, Parameter } from './codearts/pipeline-api.js'
 import { KNOWN_REGIONS, parseEndpoint, regionEndpoint } from './endpoint.js'
@@ -57,107 +56,124 @@ const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/
 const ID_RULE = 'letters, digits, "-" and "_" only (at most 128 characters)'
 const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
 
-function id(required: boolean) {
-  return z
-    .string()
-    .refine(v => !required || v !== '', { message: `is required: ${ID_RULE}`, abort: true })
-    .refine(v => v === '' || ID_PATTERN.test(v), { message: `accepts ${ID_RULE}` })
+// Each field reads one input: its value, or the problems with it (said after `Input "name" `). Every field
+// is read, so every bad input is reported at once, not the first one.
+type Field<T> = (text: string) => { value: T } | { problems: string[] }
+
+const ok = <T>(value: T) => ({ value })
+const bad = (...problems: string[]) => ({ problems })
+
+function id(required: boolean): Field<string> {
+  return text => {
+    if (text === '') return required ? bad(`is required: ${ID_RULE}`) : ok('')
+    return ID_PATTERN.test(text) ? ok(text) : bad(`accepts ${ID_RULE}`)
+  }
 }
 
-function duration(minMs: number) {
+function duration(minMs: number): Field<number> {
   const rule = `accepts a duration from ${formatDuration(minMs)} to ${formatDuration(MAX_DURATION_MS)}: ${DURATION_FORMS}`
-  return z.string().transform((text, ctx) => {
+  return text => {
     const ms = parseDuration(text)
-    if (ms === undefined || ms < minMs || ms > MAX_DURATION_MS) {
-      ctx.addIssue({ code: 'custom', message: rule })
-      return z.NEVER
-    }
-    return ms
-  })
+    return ms === undefined || ms < minMs || ms > MAX_DURATION_MS ? bad(rule) : ok(ms)
+  }
 }
 
-const bool = z
-  .enum(['true', 'True', 'TRUE', 'false', 'False', 'FALSE'], {
-    message: 'accepts true or false'
-  })
-  .transform(v => v.toLowerCase() === 'true')
+const BOOLEANS: Record<string, boolean> = {
+  true: true,
+  True: true,
+  TRUE: true,
+  false: false,
+  False: false,
+  FALSE: false
+}
 
-const endpointInput = z.string().transform((text, ctx) => {
-  if (text === '') return undefined
+const bool: Field<boolean> = text =>
+  Object.hasOwn(BOOLEANS, text) ? ok(BOOLEANS[text]!) : bad('accepts true or false')
+
+const apiVersion: Field<'auto' | ApiVersion> = text =>
+  text === 'auto' || text === 'v3' || text === 'v5' ? ok(text) : bad('accepts auto, v3 or v5')
+
+const endpointInput: Field<string | undefined> = text => {
+  if (text === '') return ok(undefined)
   const parsed = parseEndpoint(text)
-  if ('url' in parsed) return parsed.url
-  ctx.addIssue({ code: 'custom', message: parsed.error })
-  return z.NEVER
-})
+  return 'url' in parsed ? ok(parsed.url) : bad(parsed.error)
+}
 
 /** The region, and the endpoint it implies unless the user names one (then any well-formed name will do). */
-function regionInput(endpointGiven: boolean) {
-  return z.string().transform((region, ctx) => {
-    const problem = (message: string): never => {
-      ctx.addIssue({ code: 'custom', message })
-      return z.NEVER
-    }
+function regionInput(endpointGiven: boolean): Field<{ name?: string; endpoint?: string }> {
+  return region => {
     if (region !== '' && !REGION_PATTERN.test(region)) {
-      return problem('accepts a region name such as ap-southeast-3 or cn-north-4')
+      return bad('accepts a region name such as ap-southeast-3 or cn-north-4')
     }
-    if (endpointGiven) return { name: region || undefined, endpoint: undefined }
+    if (endpointGiven) return ok({ name: region || undefined })
     if (region === '') {
-      return problem(
+      return bad(
         'is required (or the HUAWEI_CLOUD_REGION environment variable, or the endpoint input)'
       )
     }
     const endpoint = regionEndpoint(region)
     if (endpoint === undefined) {
-      return problem(
+      return bad(
         `has no known CodeArts endpoint; set the endpoint input, or use one of ${KNOWN_REGIONS.join(', ')}`
       )
     }
-    return { name: region, endpoint }
-  })
+    return ok({ name: region, endpoint })
+  }
 }
 
-// Every check is on one field, so zod reports every bad input at once, not the first few. Credentials,
-// which span several inputs, are chosen beside it (credentials.ts) and their problems added to the list.
-function inputSchema(endpointGiven: boolean) {
-  return z
-    .object({
-      'pipeline-id': id(true),
-      region: regionInput(endpointGiven),
-      endpoint: endpointInput,
-      'project-id': id(false),
-      'api-version': z.enum(['auto', 'v3', 'v5'], { message: 'accepts auto, v3 or v5' }),
-      'build-id': id(false),
-      start: bool,
-      parameters: z.string().transform((text, ctx) => {
-        const parsed = parseParameters(text)
-        if ('parameters' in parsed) return parsed.parameters
-        for (const message of parsed.problems) ctx.addIssue({ code: 'custom', message })
-        return z.NEVER
-      }),
-      wait: bool,
-      'stop-on-cancel': bool,
-      'stop-on-timeout': bool,
-      timeout: duration(1),
-      // Polling faster only invites the gateway's throttling.
-      'poll-interval': duration(100),
-      summary: bool
-    })
-    .transform((raw): Omit<Settings, 'credentials'> => ({
-      apiVersion:
-        raw['api-version'] === 'auto' ? (raw['project-id'] ? 'v5' : 'v3') : raw['api-version'],
-      projectId: raw['project-id'] || undefined,
-      pipelineId: raw['pipeline-id'],
-      endpoint: raw.endpoint ?? raw.region.endpoint ?? '',
-      region: raw.region.name,
-      buildId: raw['build-id'] || undefined,
-      start: raw.start ? { parameters: raw.parameters } : undefined,
-      wait: raw.wait,
-      stopOnCancel: raw['stop-on-cancel'],
-      stopOnTimeout: raw['stop-on-timeout'],
-      timeoutMs: raw.timeout,
-      pollIntervalMs: raw['poll-interval'],
-      summary: raw.summary
-    }))
+// Parameter problems are whole sentences that name their line.
+const parametersInput: Field<Parameter[]> = text => {
+  const parsed = parseParameters(text)
+  return 'parameters' in parsed ? ok(parsed.parameters) : bad(...parsed.problems)
+}
+
+/** Reads every field, then builds the settings (without credentials) when none has a problem. */
+function readFields(
+  raw: Record<string, string>
+): { settings: Omit<Settings, 'credentials'> } | { problems: { name: string; message: string }[] } {
+  const problems: { name: string; message: string }[] = []
+  function read<T>(name: string, field: Field<T>): T {
+    const result = field(raw[name] ?? '')
+    if ('problems' in result) {
+      for (const message of result.problems) problems.push({ name, message })
+      // Never read: with any problem there are no settings.
+      return undefined as T
+    }
+    return result.value
+  }
+  const pipelineId = read('pipeline-id', id(true))
+  const projectId = read('project-id', id(false))
+  const version = read('api-version', apiVersion)
+  const region = read('region', regionInput(raw.endpoint !== ''))
+  const endpoint = read('endpoint', endpointInput)
+  const buildId = read('build-id', id(false))
+  const start = read('start', bool)
+  const parameters = read('parameters', parametersInput)
+  const wait = read('wait', bool)
+  const stopOnCancel = read('stop-on-cancel', bool)
+  const stopOnTimeout = read('stop-on-timeout', bool)
+  const timeoutMs = read('timeout', duration(1))
+  // Polling faster only invites the gateway's throttling.
+  const pollIntervalMs = read('poll-interval', duration(100))
+  const summary = read('summary', bool)
+  if (problems.length) return { problems }
+  return {
+    settings: {
+      apiVersion: version === 'auto' ? (projectId ? 'v5' : 'v3') : version,
+      projectId: projectId || undefined,
+      pipelineId,
+      endpoint: endpoint ?? region.endpoint ?? '',
+      region: region.name,
+      buildId: buildId || undefined,
+      start: start ? { parameters } : undefined,
+      wait,
+      stopOnCancel,
+      stopOnTimeout,
+      timeoutMs,
+      pollIntervalMs,
+      summary
+    }
+  }
 }
 
 const INPUT_NAMES = [
@@ -237,21 +253,23 @@ export function readSettings(source: InputSource): { settings: Settings; notes: 
     env: name => source.getSecretEnv(name).trim(),
     region: raw.region ?? ''
   })
-  const result = inputSchema(raw.endpoint !== '').safeParse(raw)
-  if (result.success && choice.credentials && combinationProblems(raw).length === 0) {
-    return { settings: { ...result.data, credentials: choice.credentials }, notes: choice.notes }
+  const fields = readFields(raw)
+  const combined = combinationProblems(raw)
+  if ('settings' in fields && choice.credentials && combined.length === 0) {
+    return {
+      settings: { ...fields.settings, credentials: choice.credentials },
+      notes: choice.notes
+    }
   }
   const credentialProblems = choice.credentials ? [] : choice.problems
   throw new InputError([
-    ...combinationProblems(raw),
-    ...(result.success ? [] : result.error.issues).map(issue => {
-      const name = String(issue.path[0] ?? 'input')
+    ...combined,
+    ...('problems' in fields ? fields.problems : []).map(({ name, message }) => {
+      if (name === 'parameters') return message
       const from = name === 'region' && regionFromEnv ? ' from HUAWEI_CLOUD_REGION' : ''
       const shown =
         UNECHOED_INPUTS.has(name) || raw[name] === '' ? '' : ` (got "${raw[name]}"${from})`
-      // Parameter problems are whole sentences that name their line.
-      if (name === 'parameters') return issue.message
-      return `Input "${name}" ${issue.message}${shown}.`
+      return `Input "${name}" ${message}${shown}.`
     }),
     ...credentialProblems
   ])

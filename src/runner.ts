@@ -2,7 +2,6 @@
 // commands on stdout, and the GITHUB_OUTPUT / GITHUB_STEP_SUMMARY files. Written here because importing
 // @actions/core also loads its OIDC client and, through it, undici (1 MB): that alone made the action's
 // start-up twice that of a bare `node -e 0`. Only main.ts uses this module.
-import { randomUUID } from 'node:crypto'
 import { appendFileSync, existsSync } from 'node:fs'
 import { EOL } from 'node:os'
 
@@ -83,7 +82,8 @@ export function setOutput(name: string, value: string): void {
     return
   }
   // A fresh delimiter per value, so no value can end its own record early.
-  const delimiter = `ghadelimiter_${randomUUID()}`
+  // The global Web Crypto, loaded only here: importing node:crypto up front costs start-up.
+  const delimiter = `ghadelimiter_${globalThis.crypto.randomUUID()}`
   if (name.includes(delimiter) || value.includes(delimiter)) {
     throw new Error('Unexpected input: the output contains its delimiter')
   }

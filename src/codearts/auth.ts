@@ -3,7 +3,6 @@
 import type { Credentials } from '../credentials.js'
 import { describeCredentials, ENV_ACCESS_KEY, ENV_SECRET_KEY } from '../credentials.js'
 import type { FailedAnswer, Refusal } from './answer.js'
-import { signRequest } from './signer.js'
 
 export interface SignableRequest {
   method: string
@@ -42,7 +41,11 @@ export function accessKeyAuth(
   now: () => number = Date.now
 ): Auth {
   return {
-    headers: request => Promise.resolve(signRequest(request, keys, new Date(now()))),
+    // Loaded on first use: node:crypto costs start-up that token users need not pay.
+    headers: async request => {
+      const { signRequest } = await import('./signer.js')
+      return signRequest(request, keys, new Date(now()))
+    },
     renew: () => false
   }
 }

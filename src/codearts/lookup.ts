@@ -43,7 +43,10 @@ export function namesInHosts(text: string): Set<string> {
 
 export function createLookup(options: LookupOptions = {}): Lookup {
   // A second per try, three tries: DNS that is alive answers well inside that.
-  const resolver = options.resolver ?? new dns.Resolver({ timeout: 1000, tries: 3 })
+  // Made on first need: an IP address or a name in the hosts file never needs it.
+  let made = options.resolver
+  const resolver = (): Pick<dns.Resolver, 'resolve4' | 'cancel'> =>
+    (made ??= new dns.Resolver({ timeout: 1000, tries: 3 }))
   const systemLookup = options.systemLookup ?? (dns.lookup as LookupFunction)
   let hosts: Set<string> | undefined
   const inHosts = (name: string): boolean => {
@@ -62,7 +65,7 @@ export function createLookup(options: LookupOptions = {}): Lookup {
       systemLookup(hostname, lookupOptions, callback)
       return
     }
-    resolver.resolve4(hostname, error => {
+    resolver().resolve4(hostname, error => {
       if (error && SILENT.has(error.code ?? '')) {
         callback(
           Object.assign(new Error(`DNS did not answer for ${hostname}`), { code: error.code }),
@@ -74,5 +77,5 @@ export function createLookup(options: LookupOptions = {}): Lookup {
       systemLookup(hostname, lookupOptions, callback)
     })
   }
-  return { lookup, cancel: () => resolver.cancel() }
+  return { lookup, cancel: () => made?.cancel() }
 }

@@ -3,21 +3,29 @@
 // made here (an HTTP CONNECT, then TLS to the API inside it) because @actions/http-client's own agents
 // come with undici, which costs the action more start-up than everything else together.
 import * as http from 'node:http'
-import * as https from 'node:https'
+import type * as Https from 'node:https'
 import type { LookupFunction, Socket } from 'node:net'
-import * as tls from 'node:tls'
+import type * as Tls from 'node:tls'
 import { getProxyUrl } from '@actions/http-client/lib/proxy'
+
+// TLS is loaded only for an https URL (always, in real use): an http endpoint on loopback, as in tests
+// and the benchmark, does not pay for it.
+const loadHttps = (): Promise<typeof Https> => import('node:https')
+const loadTls = (): Promise<typeof Tls> => import('node:tls')
 
 type ConnectCallback = (error: Error | null, socket?: Socket) => void
 
 /** Opens each connection as a tunnel through `proxy`: CONNECT host:port, then TLS when `secure`. */
-function tunnelAgent(
+async function tunnelAgent(
   proxy: URL,
   secure: boolean,
   lookup: LookupFunction,
   pending: Set<http.ClientRequest>
-): http.Agent {
-  const Base = secure ? https.Agent : http.Agent
+): Promise<http.Agent> {
+  const needsTls = secure || proxy.protocol === 'https:'
+  const https = needsTls ? await loadHttps() : undefined
+  const tls = secure ? await loadTls() : undefined
+  const Base = https && secure ? https.Agent : http.Agent
   const agent = new Base({ keepAlive: true })
   const auth =
     proxy.username || proxy.password
@@ -25,11 +33,11 @@ function tunnelAgent(
       : undefined
   // Node's Agent accepts a connection made asynchronously through the callback.
   const createConnection = (
-    options: tls.ConnectionOptions,
+    options: Tls.ConnectionOptions,
     callback: ConnectCallback
   ): undefined => {
     const target = `${options.host}:${options.port}`
-    const connect = (proxy.protocol === 'https:' ? https : http).request({
+    const connect = (proxy.protocol === 'https:' && https ? https : http).request({
       host: proxy.hostname,
       port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
       method: 'CONNECT',
@@ -52,7 +60,7 @@ function tunnelAgent(
         finish(new Error(`the proxy answered CONNECT ${target} with HTTP ${response.statusCode}`))
         return
       }
-      finish(null, secure ? tls.connect({ ...options, socket }) : socket)
+      finish(null, tls ? tls.connect({ ...options, socket }) : socket)
     })
     connect.once('error', error => finish(error))
     connect.end()
@@ -63,31 +71,32 @@ function tunnelAgent(
 }
 
 export interface Agents {
-  agentFor(url: URL): http.Agent
+  agentFor(url: URL): Promise<http.Agent>
   /** Ends kept-alive connections and any tunnel still being set up. */
   destroy(): void
 }
 
 export function createAgents(lookup: LookupFunction): Agents {
-  const direct = {
-    http: new http.Agent({ keepAlive: true }),
-    https: new https.Agent({ keepAlive: true })
-  }
-  const tunnels = new Map<string, http.Agent>()
+  const agents = new Map<string, Promise<http.Agent>>()
   const pending = new Set<http.ClientRequest>()
+  const make = async (secure: boolean, proxy: URL | undefined): Promise<http.Agent> => {
+    if (proxy) return tunnelAgent(proxy, secure, lookup, pending)
+    return secure
+      ? new (await loadHttps()).Agent({ keepAlive: true })
+      : new http.Agent({ keepAlive: true })
+  }
   return {
     agentFor(url) {
       const secure = url.protocol === 'https:'
       const proxy = getProxyUrl(url)
-      if (!proxy) return secure ? direct.https : direct.http
-      const key = `${secure}|${proxy.href}`
-      let agent = tunnels.get(key)
-      if (!agent) tunnels.set(key, (agent = tunnelAgent(proxy, secure, lookup, pending)))
+      const key = `${secure}|${proxy?.href ?? ''}`
+      let agent = agents.get(key)
+      if (!agent) agents.set(key, (agent = make(secure, proxy)))
       return agent
     },
     destroy() {
       for (const request of pending) request.destroy()
-      for (const agent of [direct.http, direct.https, ...tunnels.values()]) agent.destroy()
+      for (const agent of agents.values()) void agent.then(a => a.destroy())
     }
   }
 }

@@ -1,7 +1,6 @@
 // HTTP for the API client: one request, bounded in time and size, never following a redirect, through
 // the proxy the environment names (proxy.ts).
 import * as http from 'node:http'
-import * as https from 'node:https'
 import type { LookupFunction } from 'node:net'
 import { createLookup } from './lookup.js'
 import { createAgents } from './proxy.js'
@@ -44,7 +43,13 @@ export function createTransport(): Transport {
   const { lookup, cancel } = createLookup()
   const agents = createAgents(lookup)
   return {
-    request: req => send(agents.agentFor(new URL(req.url)), lookup, req),
+    request: async req => {
+      const url = new URL(req.url)
+      const agent = await agents.agentFor(url)
+      // Loaded only for https (see proxy.ts): node caches it, so this costs nothing after the first.
+      const client = url.protocol === 'https:' ? await import('node:https') : http
+      return send(client, agent, lookup, req)
+    },
     close: () => {
       cancel()
       agents.destroy()
@@ -52,14 +57,19 @@ export function createTransport(): Transport {
   }
 }
 
-function send(agent: http.Agent, lookup: LookupFunction, req: HttpRequest): Promise<HttpResponse> {
+function send(
+  client: Pick<typeof http, 'request'>,
+  agent: http.Agent,
+  lookup: LookupFunction,
+  req: HttpRequest
+): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     const url = new URL(req.url)
     const headers =
       req.body === ''
         ? req.headers
         : { ...req.headers, 'Content-Length': String(Buffer.byteLength(req.body)) }
-    const request = (url.protocol === 'https:' ? https : http).request(url, {
+    const request = client.request(url, {
       method: req.method,
       headers,
       agent,
