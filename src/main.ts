@@ -13,6 +13,7 @@ import { outputsOf } from './outputs.js'
 import { ABORTED, orTimeout, unlessAborted } from './abortable.js'
 import { requestTimeoutMs, waitForRun } from './poller.js'
 import { stopChoice, type StopReason } from './stop-rule.js'
+import { runReport } from './progress.js'
 import { quote } from './quote.js'
 import { decide, type Conclusion, type Verdict } from './result.js'
 import type { Run } from './model.js'
@@ -107,6 +108,7 @@ async function report(
   runId: string | undefined,
   summary = settings.summary
 ): Promise<void> {
+  if (run) core.group('CodeArts run report', runReport(run))
   if (verdict.message === undefined) {
     core.info(`Pipeline ${quote(run?.pipelineName ?? settings.pipelineId)} succeeded.`)
   } else {

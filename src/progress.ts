@@ -1,4 +1,6 @@
-// One log line per change of the run, its stages or their tasks, instead of one per poll.
+// The run in the log: one line per change of the run, its stages or their tasks while waiting (instead of
+// one per poll), and a full report at the end.
+import { formatDuration } from './duration.js'
 import { quote } from './quote.js'
 import type { Run, Task } from './model.js'
 
@@ -10,9 +12,13 @@ function state(item: { status: string | null; outcome: string | null }): string 
     : status
 }
 
+function elapsed(item: { durationSeconds: number | null }): string {
+  return item.durationSeconds === null ? '' : `, ${formatDuration(item.durationSeconds * 1000)}`
+}
+
 function taskLine(label: string, item: Task): string {
   const error = item.errorMessage ? `: ${quote(item.errorMessage)}` : ''
-  return `${label}: ${state(item)}${error}`
+  return `${label}: ${state(item)}${elapsed(item)}${error}`
 }
 
 /** Each stage and task of a run, under a key that is unique even when the API repeats an id. */
@@ -30,16 +36,27 @@ function items(run: Run): [string, Task, string][] {
   })
 }
 
-/** The lines describing what changed from `before` to `after` (everything, when before is null). */
+/**
+ * The lines describing what changed from `before` to `after` (everything, when before is null). The
+ * elapsed time is shown but is not a change: it alone would make a line every poll.
+ */
 export function describeChanges(before: Run | null, after: Run): string[] {
   const fingerprint = (item: Task): string => `${state(item)}|${item.errorMessage ?? ''}`
   const seen = new Map(before ? items(before).map(([key, item]) => [key, fingerprint(item)]) : [])
   const lines: string[] = []
   if (before === null || state(before) !== state(after) || before.runId !== after.runId) {
-    lines.push(`Run ${quote(after.runId ?? '(none)')}: ${state(after)}`)
+    lines.push(`Run ${quote(after.runId ?? '(none)')}: ${state(after)}${elapsed(after)}`)
   }
   for (const [key, item, label] of items(after)) {
     if (seen.get(key) !== fingerprint(item)) lines.push(taskLine(label, item))
   }
   return lines
+}
+
+/** The run as it ended: every stage and task with its state, time and error, for the final report. */
+export function runReport(run: Run): string[] {
+  return [
+    `Run ${quote(run.runId ?? '(none)')} of ${quote(run.pipelineName ?? 'the pipeline')}: ${state(run)}${elapsed(run)}`,
+    ...items(run).map(([, item, label]) => taskLine(label, item))
+  ]
 }

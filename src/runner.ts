@@ -61,6 +61,13 @@ export function error(message: string, properties?: AnnotationProperties): void 
   command('error', message, properties)
 }
 
+/** A foldable group of log lines. */
+export function group(title: string, lines: string[]): void {
+  command('group', title)
+  for (const line of lines) info(line)
+  command('endgroup', '')
+}
+
 /** An error annotation, and exit code 1 whenever the process ends. */
 export function setFailed(message: string): void {
   process.exitCode = 1

@@ -95,9 +95,19 @@ describe('outcomes', () => {
     await serve([first!, ...Array(10).fill(second), end!])
     const run = await runAction(inputs())
     expect(run.code).toBe(0)
-    const buildLines = run.stdout.split('\n').filter(l => l.startsWith('  Stage "Build"'))
-    expect(buildLines).toEqual(['  Stage "Build": running', '  Stage "Build": completed (success)'])
-    expect(run.stdout.split('\n').filter(l => l.startsWith('Run b-1:'))).toHaveLength(2)
+    const [waiting = '', report = ''] = run.stdout.split('::group::CodeArts run report\n')
+    const buildLines = waiting.split('\n').filter(l => l.startsWith('  Stage "Build"'))
+    // With the stage's elapsed time, which alone is no change.
+    expect(buildLines).toEqual([
+      '  Stage "Build": running, 1m',
+      '  Stage "Build": completed (success), 1m'
+    ])
+    expect(waiting.split('\n').filter(l => l.startsWith('Run b-1:'))).toHaveLength(2)
+    // The grouped report at the end: the run, every stage and task, once.
+    const grouped = report.split('::endgroup::')[0]!.trim().split('\n')
+    expect(grouped[0]).toBe('Run b-1 of web-release: completed (success), 3m')
+    expect(grouped.filter(l => l.startsWith('  Stage '))).toHaveLength(3)
+    expect(grouped.filter(l => l.startsWith('    Task '))).toHaveLength(3)
   })
 
   it('fails naming the failed stage, task and error message', async () => {
@@ -373,7 +383,9 @@ describe('hostile or broken surroundings', () => {
     const run = await runAction(inputs())
     expect(run.code).toBe(0)
     const commands = run.stdout.split('\n').filter(line => line.trim().startsWith('::'))
-    expect(commands.every(c => /^::(add-mask|debug|warning|set-output)/.test(c))).toBe(true)
+    expect(
+      commands.every(c => /^::(add-mask|debug|warning|set-output|group|endgroup)/.test(c))
+    ).toBe(true)
     expect(run.stdout).not.toMatch(/^\s*::(error|stop-commands)/m)
   })
 

@@ -345,8 +345,7 @@ describe('noAnswer', () => {
     'CERT_HAS_EXPIRED',
     'DEPTH_ZERO_SELF_SIGNED_CERT',
     'SELF_SIGNED_CERT_IN_CHAIN',
-    'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-    'ERR_TLS_CERT_ALTNAME_INVALID'
+    'UNABLE_TO_VERIFY_LEAF_SIGNATURE'
   ])('treats the TLS trust error %s as fatal, with advice', code => {
     const a = noAnswer(new TransportError(`${code}: bad cert`, code), 'IAM login failed: ')
     expect(a.kind).toBe('fatal')
@@ -367,5 +366,26 @@ describe('noAnswer', () => {
     ['an object with a code that is no string', { code: 42 }, '[object Object]']
   ])('reads %s thrown as transient', (_what, thrown, reason) => {
     expect(noAnswer(thrown)).toEqual({ kind: 'transient', reason })
+  })
+})
+
+describe('noAnswer: failures no retry can mend', () => {
+  const withCode = (message: string, code: string) => Object.assign(new Error(message), { code })
+
+  it.each([
+    ['ERR_PROXY_AUTH', /user and password in https_proxy/],
+    ['ERR_PROXY_FORBIDDEN', /no_proxy/],
+    ['ERR_TLS_CERT_ALTNAME_INVALID', /does not name this host/]
+  ])('ends the wait at once on %s, saying what to do', (code, advice) => {
+    const answer = noAnswer(withCode('the proxy said no', code))
+    expect(answer.kind).toBe('fatal')
+    expect(answer.reason).toMatch(advice)
+    expect(answer.reason).toContain('the proxy said no')
+  })
+
+  it('keeps a proxy answering 502 to CONNECT worth another try', () => {
+    expect(noAnswer(new Error('the proxy answered CONNECT x:443 with HTTP 502')).kind).toBe(
+      'transient'
+    )
   })
 })

@@ -148,10 +148,23 @@ function isTlsTrustError(code: unknown): boolean {
   )
 }
 
+// Failures no retry can mend, with what to do about each.
+const FINAL_FAILURES: Record<string, string> = {
+  ERR_TLS_CERT_ALTNAME_INVALID:
+    'the TLS certificate does not name this host: check the endpoint (or iam-endpoint) input, or a proxy that intercepts TLS',
+  ERR_PROXY_AUTH:
+    'the proxy wants credentials, or refused those given: check the user and password in https_proxy (percent-encoded)',
+  ERR_PROXY_FORBIDDEN:
+    'the proxy refused the connection to the endpoint: ask its administrator, or list the host in no_proxy'
+}
+
 /** What it means that a request got no answer at all (`error` is what the transport threw). */
 export function noAnswer(error: unknown, what = ''): FailedAnswer {
   const reason = `${what}${error instanceof Error ? error.message : String(error)}`
-  if (isTlsTrustError((error as { code?: unknown } | null)?.code)) {
+  const code = (error as { code?: unknown } | null)?.code
+  const final = typeof code === 'string' ? FINAL_FAILURES[code] : undefined
+  if (final) return { kind: 'fatal', reason: `${reason}: ${final}` }
+  if (isTlsTrustError(code)) {
     return {
       kind: 'fatal',
       reason: `${reason}: the TLS certificate is not trusted; check the endpoint (or iam-endpoint) input, or give the runner its CA with NODE_EXTRA_CA_CERTS`

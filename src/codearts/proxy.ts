@@ -57,7 +57,15 @@ async function tunnelAgent(
     connect.once('connect', (response: http.IncomingMessage, socket: Socket) => {
       if (response.statusCode !== 200) {
         socket.destroy()
-        finish(new Error(`the proxy answered CONNECT ${target} with HTTP ${response.statusCode}`))
+        // 407 and 403 are the proxy's final word (credentials, policy): asking again cannot help.
+        const code =
+          response.statusCode === 407
+            ? 'ERR_PROXY_AUTH'
+            : response.statusCode === 403
+              ? 'ERR_PROXY_FORBIDDEN'
+              : undefined
+        const message = `the proxy answered CONNECT ${target} with HTTP ${response.statusCode}`
+        finish(Object.assign(new Error(message), { code }))
         return
       }
       finish(null, tls ? tls.connect({ ...options, socket }) : socket)
