@@ -75,6 +75,13 @@ function warning(message, properties) {
 function error(message, properties) {
     command('error', message, properties);
 }
+/** A foldable group of log lines. */
+function group(title, lines) {
+    command('group', title);
+    for (const line of lines)
+        info(line);
+    command('endgroup', '');
+}
 /** An error annotation, and exit code 1 whenever the process ends. */
 function setFailed(message) {
     process.exitCode = 1;
@@ -578,10 +585,20 @@ function isTlsTrustError(code) {
     return (typeof code === 'string' &&
         /^(CERT_|DEPTH_ZERO_|SELF_SIGNED_|UNABLE_TO_|ERR_TLS_CERT_)/.test(code));
 }
+// Failures no retry can mend, with what to do about each.
+const FINAL_FAILURES = {
+    ERR_TLS_CERT_ALTNAME_INVALID: 'the TLS certificate does not name this host: check the endpoint (or iam-endpoint) input, or a proxy that intercepts TLS',
+    ERR_PROXY_AUTH: 'the proxy wants credentials, or refused those given: check the user and password in https_proxy (percent-encoded)',
+    ERR_PROXY_FORBIDDEN: 'the proxy refused the connection to the endpoint: ask its administrator, or list the host in no_proxy'
+};
 /** What it means that a request got no answer at all (`error` is what the transport threw). */
 function noAnswer(error, what = '') {
     const reason = `${what}${error instanceof Error ? error.message : String(error)}`;
-    if (isTlsTrustError(error?.code)) {
+    const code = error?.code;
+    const final = typeof code === 'string' ? FINAL_FAILURES[code] : undefined;
+    if (final)
+        return { kind: 'fatal', reason: `${reason}: ${final}` };
+    if (isTlsTrustError(code)) {
         return {
             kind: 'fatal',
             reason: `${reason}: the TLS certificate is not trusted; check the endpoint (or iam-endpoint) input, or give the runner its CA with NODE_EXTRA_CA_CERTS`
@@ -609,6 +626,7 @@ function scrub(text, secrets) {
     return clean;
 }
 const USER_AGENT = 'codearts-pipeline-action';
+const MAX_DEPTH = 32;
 class CodeArtsClient {
     options;
     now;
@@ -674,19 +692,22 @@ class CodeArtsClient {
     /** The answer with every string scrubbed again, now that JSON escapes are decoded. */
     scrubbedAnswer(answer) {
         const { secrets } = this.options;
-        const deep = (value) => {
+        // Nothing the action reads lies deeper than a few levels; deeper values are dropped rather than
+        // walked, so a body nested thousands deep cannot exhaust the stack.
+        const deep = (value, depth) => {
             if (typeof value === 'string')
                 return scrub(value, secrets);
+            if (typeof value !== 'object' || value === null)
+                return value;
+            if (depth >= MAX_DEPTH)
+                return null;
             if (Array.isArray(value))
-                return value.map(deep);
-            if (typeof value === 'object' && value !== null) {
-                return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k, secrets), deep(v)]));
-            }
-            return value;
+                return value.map(item => deep(item, depth + 1));
+            return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k, secrets), deep(v, depth + 1)]));
         };
         if (answer.kind === 'ok')
-            return { ...answer, body: deep(answer.body) };
-        return { ...answer, reason: scrub(answer.reason, secrets), body: deep(answer.body) };
+            return { ...answer, body: deep(answer.body, 0) };
+        return { ...answer, reason: scrub(answer.reason, secrets), body: deep(answer.body, 0) };
     }
     scrubbed(response) {
         const { secrets } = this.options;
@@ -1032,7 +1053,14 @@ async function tunnelAgent(proxy, secure, lookup, pending) {
         connect.once('connect', (response, socket) => {
             if (response.statusCode !== 200) {
                 socket.destroy();
-                finish(new Error(`the proxy answered CONNECT ${target} with HTTP ${response.statusCode}`));
+                // 407 and 403 are the proxy's final word (credentials, policy): asking again cannot help.
+                const code = response.statusCode === 407
+                    ? 'ERR_PROXY_AUTH'
+                    : response.statusCode === 403
+                        ? 'ERR_PROXY_FORBIDDEN'
+                        : undefined;
+                const message = `the proxy answered CONNECT ${target} with HTTP ${response.statusCode}`;
+                finish(Object.assign(new Error(message), { code }));
                 return;
             }
             finish(null, tls ? tls.connect({ ...options, socket }) : socket);
@@ -1198,7 +1226,9 @@ function secondsOf(value) {
     const t = json_text(value);
     if (t === null || !/^\s*\d+(\.\d+)?\s*$/.test(t))
         return null;
-    return Number(t);
+    // Digits too many for a number would read as Infinity.
+    const seconds = Number(t);
+    return Number.isFinite(seconds) ? seconds : null;
 }
 /** `2020-09-01 17:13:18` (zone unstated, so compared only with another time of the same run). */
 function timeMs(value) {
@@ -1222,6 +1252,7 @@ function toTask(item, index) {
         name: json_text(item.name) ?? json_text(item.id) ?? `#${index + 1}`,
         status: json_text(item.status),
         outcome: json_text(item.outcome),
+        startTime: json_text(item.start_time),
         durationSeconds: duration(item),
         errorCode: json_text(item.error_code),
         errorMessage: json_text(item.error_msg)
@@ -1335,6 +1366,7 @@ function v5_toTask(item, index) {
         name: json_text(item.name) ?? json_text(item.identifier) ?? `#${index + 1}`,
         status,
         outcome: outcome(status, ITEM_OUTCOME),
+        startTime: iso(epochMs(item.start_time)),
         durationSeconds: v5_duration(item),
         errorCode: null,
         errorMessage: json_text(item.message)
@@ -1742,15 +1774,18 @@ function outputsOf(run, conclusion) {
         'detail-url': run.detailUrl,
         'elapsed-time': run.durationSeconds === null ? null : String(run.durationSeconds)
     };
-    for (const [name, value] of Object.entries(known))
+    // Short by nature; capped all the same, as the API's text can be anything.
+    for (const [name, value] of Object.entries(known)) {
         if (value !== null)
-            outputs[name] = value;
+            outputs[name] = clip(value, MAX_VALUE_CHARS);
+    }
     outputs.stages = stagesJson(run.stages);
     return outputs;
 }
 // GitHub takes up to 1 MB per output; stay well inside it however long the messages or many the stages.
 const MAX_STAGES_BYTES = 512 * 1024;
 const MAX_MESSAGE_CHARS = 1000;
+const MAX_VALUE_CHARS = 4096;
 /** The `stages` output: stages with their tasks, messages cut short, stages past the size cap left out. */
 function stagesJson(stages) {
     const item = (t) => ({
@@ -1804,7 +1839,9 @@ function orTimeout(promise, ms) {
 }
 
 ;// CONCATENATED MODULE: ./src/progress.ts
-// One log line per change of the run, its stages or their tasks, instead of one per poll.
+// The run in the log: one line per change of the run, its stages or their tasks while waiting (instead of
+// one per poll), and a full report at the end.
+
 
 // Server text goes through quote(): one line, so it can never start a workflow command of its own.
 function state(item) {
@@ -1813,9 +1850,12 @@ function state(item) {
         ? `${status} (${quote(item.outcome)})`
         : status;
 }
+function elapsed(item) {
+    return item.durationSeconds === null ? '' : `, ${formatDuration(item.durationSeconds * 1000)}`;
+}
 function taskLine(label, item) {
     const error = item.errorMessage ? `: ${quote(item.errorMessage)}` : '';
-    return `${label}: ${state(item)}${error}`;
+    return `${label}: ${state(item)}${elapsed(item)}${error}`;
 }
 /** Each stage and task of a run, under a key that is unique even when the API repeats an id. */
 function items(run) {
@@ -1831,19 +1871,36 @@ function items(run) {
         ];
     });
 }
-/** The lines describing what changed from `before` to `after` (everything, when before is null). */
+/**
+ * The lines describing what changed from `before` to `after` (everything, when before is null). The
+ * elapsed time is shown but is not a change: it alone would make a line every poll.
+ */
 function describeChanges(before, after) {
+    // Another run (or none before) is news from its first line to its last.
+    const previous = before !== null && before.runId === after.runId ? before : null;
     const fingerprint = (item) => `${state(item)}|${item.errorMessage ?? ''}`;
-    const seen = new Map(before ? items(before).map(([key, item]) => [key, fingerprint(item)]) : []);
+    const seen = new Map(previous ? items(previous).map(([key, item]) => [key, fingerprint(item)]) : []);
     const lines = [];
-    if (before === null || state(before) !== state(after) || before.runId !== after.runId) {
-        lines.push(`Run ${quote(after.runId ?? '(none)')}: ${state(after)}`);
-    }
     for (const [key, item, label] of items(after)) {
         if (seen.get(key) !== fingerprint(item))
             lines.push(taskLine(label, item));
     }
+    if (previous === null || runState(previous) !== runState(after) || lines.length > 0) {
+        lines.unshift(`Run ${quote(after.runId ?? '(none)')}: ${runState(after)}${elapsed(after)}`);
+    }
     return lines;
+}
+// A run's outcome is only told once it has completed: before that, an outcome next to an unknown
+// status would read like a result.
+function runState(run) {
+    return state(run.phase === 'completed' ? run : { status: run.status, outcome: null });
+}
+/** The run as it ended: every stage and task with its state, time and error, for the final report. */
+function runReport(run) {
+    return [
+        `Run ${quote(run.runId ?? '(none)')} of ${quote(run.pipelineName ?? 'the pipeline')}: ${runState(run)}${elapsed(run)}`,
+        ...items(run).map(([, item, label]) => taskLine(label, item))
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/poller.ts
@@ -1931,8 +1988,11 @@ async function waitForRun(options) {
             failures += 1;
             const retryAfter = answer.kind === 'transient' ? answer.retryAfterMs : undefined;
             delay = backoffMs(failures, pollIntervalMs, random, retryAfter);
-            const wait = formatDuration(Math.max(0, Math.min(delay, deadline - now())));
-            log.warning(`Status request failed (attempt ${failures}): ${lastProblem}. Retrying in ${wait}.`);
+            const wait = Math.min(delay, deadline - now());
+            const next = wait >= NO_TIME_LEFT_MS
+                ? `Retrying in ${formatDuration(wait)}.`
+                : 'No time is left to retry.';
+            log.warning(`Status request failed (attempt ${failures}): ${lastProblem}. ${next}`);
         }
         else if (run !== null) {
             failures = 0;
@@ -2028,9 +2088,10 @@ function lastSeen(run) {
     const stages = active.map(s => `stage "${quote(s.name)}" ${quote(s.status ?? '')}`).join(', ');
     return `last status ${quote(run.status ?? 'unknown')}${stages ? ` (${stages})` : ''}`;
 }
-function decide(result, pipelineId, timeoutMs) {
+/** `watchedRunId`: the run asked for (build-id, or the one started), named even when no answer was. */
+function decide(result, pipelineId, timeoutMs, watchedRunId) {
     const label = pipelineLabel(result.run, pipelineId);
-    const runId = result.run?.runId;
+    const runId = result.run?.runId ?? watchedRunId;
     // "run 42 of pipeline "web" (p1)", or just the pipeline while no run is known.
     const subject = runId ? `run ${quote(runId)} of ${label}` : label;
     switch (result.kind) {
@@ -2043,8 +2104,8 @@ function decide(result, pipelineId, timeoutMs) {
             return { conclusion: 'error', message: `Could not follow ${subject}: ${result.reason}` };
         case 'timed_out': {
             const seen = !result.run
-                ? 'no status was received'
-                : runId
+                ? 'no usable status was received'
+                : result.run.runId
                     ? lastSeen(result.run)
                     : 'the pipeline has no run yet';
             const problem = result.lastProblem ? `; last error: ${result.lastProblem}` : '';
@@ -2070,14 +2131,23 @@ function decide(result, pipelineId, timeoutMs) {
 }
 
 ;// CONCATENATED MODULE: ./src/summary.ts
-// The job summary as HTML. Every server text is escaped, so nothing the API sends becomes markup, and
-// the whole stays under GitHub's 1 MiB limit per step.
+// The job summary: HTML, with the timeline as a Mermaid chart in a Markdown fence. Every server text is
+// escaped in the HTML and cut down to a safe set of characters in the chart, so nothing the API sends
+// becomes markup or chart syntax; and the whole stays under GitHub's 1 MiB limit per step.
 
 
 const SUMMARY_LIMIT_BYTES = 1024 * 1024;
-// Room for the closing tags and the truncation note, with a margin for the runner's own additions.
+// Room for the notes and closing tags, with a margin for the runner's own additions.
 const BUDGET_BYTES = SUMMARY_LIMIT_BYTES - 16 * 1024;
+// The "What failed" list may take this much, so the full table after it keeps room.
+const FAILED_BUDGET_BYTES = BUDGET_BYTES / 4;
 const MAX_CELL_CHARS = 2000;
+// Longer messages are folded into a <details>, its summary their start.
+const LONG_MESSAGE_CHARS = 200;
+const FOLDED_SUMMARY_CHARS = 80;
+/** Bars in the timeline; more would be unreadable. */
+const MAX_BARS = 100;
+const MAX_LABEL_CHARS = 60;
 const ICON = {
     success: '✅',
     failure: '❌',
@@ -2092,9 +2162,58 @@ const HEADING = {
     timed_out: 'timed out',
     error: 'could not be followed'
 };
+const STATE_ICON = {
+    success: '✅',
+    failed: '❌',
+    aborted: '⛔',
+    running: '🔄',
+    waiting: '⏳',
+    skipped: '⏭️',
+    unknown: '❔'
+};
+// v3 (`running`, outcome `error`) and v5 (`RUNNING`, `FAILED`) words, lower-cased. `completed` is not
+// here: in v3 it says only that an item ended, and its outcome says how.
+const STATE_OF_WORD = {
+    success: 'success',
+    succeeded: 'success',
+    error: 'failed',
+    failed: 'failed',
+    failure: 'failed',
+    async_failed: 'failed',
+    aborted: 'aborted',
+    cancelled: 'aborted',
+    canceled: 'aborted',
+    stopped: 'aborted',
+    running: 'running',
+    async_running: 'running',
+    redispatch: 'running',
+    in_progress: 'running',
+    waiting: 'waiting',
+    queued: 'waiting',
+    init: 'waiting',
+    pending: 'waiting',
+    paused: 'waiting',
+    suspend: 'waiting',
+    suspending: 'waiting',
+    verifying: 'waiting',
+    skipped: 'skipped',
+    ignored: 'skipped',
+    unselected: 'skipped'
+};
+function stateOfWord(word) {
+    // ASCII words only, so no look-alike letter can pass for a known one.
+    if (word === null || !/^[A-Za-z_ -]+$/.test(word))
+        return undefined;
+    const key = word.trim().toLowerCase().replace(/[ -]/g, '_');
+    return Object.hasOwn(STATE_OF_WORD, key) ? STATE_OF_WORD[key] : undefined;
+}
+/** The outcome decides when there is one; the status otherwise. */
+function itemState(item) {
+    return stateOfWord(item.outcome) ?? stateOfWord(item.status) ?? 'unknown';
+}
 /**
- * Text as HTML, cut to a cell's length: entities for markup characters and `|` (which would end a
- * Markdown table cell).
+ * Text as HTML, cut to a cell's length: entities for markup characters, `|` (which would end a
+ * Markdown table cell) and backticks (so that only the timeline's own fence has any).
  */
 function escapeHtml(value) {
     return clip(value, MAX_CELL_CHARS)
@@ -2104,8 +2223,17 @@ function escapeHtml(value) {
         .replace(/"/g, '&quot;')
         .replace(/'/g, '&#39;')
         .replace(/\|/g, '&#124;')
+        .replace(/`/g, '&#96;')
         .replace(/\r?\n/g, '<br>')
         .replace(/\p{Cc}/gu, ' ');
+}
+/** Escaped text; long text folded into a <details> that shows its first line. */
+function foldable(value) {
+    if (value.length <= LONG_MESSAGE_CHARS)
+        return escapeHtml(value);
+    const first = value.split('\n').find(line => line.trim() !== '') ?? '';
+    const start = escapeHtml(clip(quote(first), FOLDED_SUMMARY_CHARS) || '…');
+    return `<details><summary>${start}</summary>${escapeHtml(value)}</details>`;
 }
 function cell(value) {
     return `<td>${value ? escapeHtml(value) : ''}</td>`;
@@ -2120,51 +2248,230 @@ function summary_link(url, text) {
     return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`;
 }
 function runTable(run) {
-    const parameters = run.parameters.map(p => `${p.name}=${p.value}`).join('\n');
+    const count = run.parameters.length;
+    const parameters = count === 0
+        ? ''
+        : `<details><summary>${count} parameter${count === 1 ? '' : 's'}</summary>` +
+            `${escapeHtml(run.parameters.map(p => `${p.name}=${p.value}`).join('\n'))}</details>`;
     const rows = [
-        ['Run', run.runId],
-        ['Status', [run.status, run.outcome].filter(Boolean).join(' / ') || null],
-        ['Executor', run.executor],
-        ['Started', run.startTime],
-        ['Ended', run.endTime],
-        ['Duration', durationText(run.durationSeconds)],
-        ['Parameters', parameters || null]
+        ['Run', cell(run.runId)],
+        ['Status', cell([run.status, run.outcome].filter(Boolean).join(' / '))],
+        ['Executor', cell(run.executor)],
+        ['Started', cell(run.startTime)],
+        ['Ended', cell(run.endTime)],
+        ['Duration', cell(durationText(run.durationSeconds))],
+        ['Parameters', `<td>${parameters}</td>`]
     ];
-    const body = rows.map(([name, value]) => `<tr><th align="left">${name}</th>${cell(value)}</tr>`);
+    const body = rows.map(([name, value]) => `<tr><th align="left">${name}</th>${value}</tr>`);
     return `<table>\n${body.join('\n')}\n</table>`;
 }
-function stageRow(stage, task, item) {
-    return (`<tr>${cell(stage)}${cell(task)}${cell(item.status)}${cell(item.outcome)}` +
-        `${cell(durationText(item.durationSeconds))}${cell(item.errorMessage)}</tr>`);
+function summary_items(run) {
+    return run.stages.flatMap(stage => [{ stage }, ...stage.tasks.map(task => ({ stage, task }))]);
+}
+function stageRow({ stage, task }) {
+    const item = task ?? stage;
+    const status = `${STATE_ICON[itemState(item)]} ${item.status ? escapeHtml(item.status) : ''}`;
+    return (`<tr>${cell(task ? '' : stage.name)}${cell(task?.name)}<td>${status.trimEnd()}</td>` +
+        `${cell(item.outcome)}${cell(durationText(item.durationSeconds))}` +
+        `<td>${item.errorMessage ? foldable(item.errorMessage) : ''}</td></tr>`);
+}
+/** A failure, or an item that ended otherwise than well and says why. */
+function isFailure(item) {
+    const state = itemState(item);
+    if (state === 'failed')
+        return true;
+    return item.errorMessage !== null && (state === 'aborted' || state === 'unknown');
+}
+/** Failed tasks, and failed stages that have a message of their own or no failed task to show. */
+function failures(run) {
+    return run.stages.flatMap(stage => {
+        const tasks = stage.tasks.filter(isFailure);
+        const own = isFailure(stage) &&
+            (tasks.length === 0 ||
+                (stage.errorMessage !== null && !tasks.some(t => t.errorMessage === stage.errorMessage)));
+        return [...(own ? [{ stage }] : []), ...tasks.map(task => ({ stage, task }))];
+    });
+}
+function failureLine({ stage, task }) {
+    const item = task ?? stage;
+    const where = task
+        ? `${escapeHtml(stage.name)} › <b>${escapeHtml(task.name)}</b>`
+        : `<b>${escapeHtml(stage.name)}</b>`;
+    const code = item.errorCode ? ` <code>${escapeHtml(item.errorCode)}</code>` : '';
+    const message = item.errorMessage ? `: ${foldable(item.errorMessage)}` : '';
+    return `<li>${STATE_ICON[itemState(item)]} ${where}${code}${message}</li>`;
+}
+/** How many of `rows` fit in `room` bytes, a newline after each; rendered only as far as needed. */
+function fitting(rows, render, room) {
+    const shown = [];
+    let used = 0;
+    for (const row of rows) {
+        const html = render(row);
+        used += Buffer.byteLength(html) + 1;
+        if (used > room)
+            break;
+        shown.push(html);
+    }
+    return shown;
+}
+// --- The timeline ---
+const TIME = /^(\d{4})-(\d{2})-(\d{2})[ T](\d{2}):(\d{2}):(\d{2})/;
+const YEAR_10000_MS = Date.UTC(10000, 0, 1);
+/** `2020-09-01 17:13:18`, the chart's dateFormat, of a time read as UTC. */
+function chartTime(ms) {
+    return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+}
+/**
+ * A v3 (`2020-09-01 17:13:18`) or v5 (`2024-11-26T05:46:40Z`) time as milliseconds, its clock read as
+ * UTC: the times of one run share one form, so they line up. Null for anything else, including dates
+ * that do not exist (`2020-02-30`), which the chart would reject.
+ */
+function clockMs(value) {
+    const m = value === null ? null : TIME.exec(value);
+    if (!m)
+        return null;
+    const [y, mo, d, h, mi, s] = m.slice(1).map(Number);
+    if (y < 1000 || h > 23 || mi > 59 || s > 59)
+        return null;
+    const ms = Date.UTC(y, mo - 1, d, h, mi, s);
+    // Date.UTC rolls an impossible day or month over into the next; the chart would reject it.
+    const date = new Date(ms);
+    return date.getUTCMonth() === mo - 1 && date.getUTCDate() === d ? ms : null;
+}
+/**
+ * Server text as a chart label: letters, digits, spaces and `.,_+-/()` only. No `:`, `;`, `#`, `%`
+ * (gantt separators and comments), no newline, backtick or markup: nothing that could end the line,
+ * the fence or the chart.
+ */
+function chartLabel(value) {
+    const safe = value
+        .replace(/[^\p{L}\p{M}\p{N} .,_+\-/()]+/gu, ' ')
+        .replace(/ +/g, ' ')
+        .trim();
+    return clip(safe, MAX_LABEL_CHARS);
+}
+const BAR_TAG = {
+    success: 'done',
+    failed: 'crit',
+    running: 'active'
+};
+/**
+ * Where an item's bar goes, or null when it has no readable start or length. A running item has no
+ * length yet: it is drawn up to `horizon`, the latest moment the run is known to have reached.
+ */
+function barOf(item, horizon) {
+    const start = clockMs(item.startTime);
+    if (start === null)
+        return null;
+    const running = itemState(item) === 'running';
+    const length = item.durationSeconds ?? (running ? Math.max(0, ((horizon ?? start) - start) / 1000) : null);
+    if (length === null || !Number.isFinite(length) || length < 0)
+        return null;
+    const seconds = Math.max(1, Math.round(length));
+    return start + seconds * 1000 < YEAR_10000_MS ? { item, start, seconds } : null;
+}
+function barLine({ item, start, seconds }) {
+    const state = itemState(item);
+    // The icon first: a label can then never start with a keyword (`section`, `title`, `click`) or a date.
+    const label = `${STATE_ICON[state]} ${chartLabel(item.name)}`;
+    const tag = BAR_TAG[state];
+    return `    ${label} :${tag ? `${tag}, ` : ''}${chartTime(start)}, ${seconds}s`;
+}
+/** The latest moment the run is known to have reached, from its own and its items' ends. */
+function horizonOf(run) {
+    // A loop, not Math.max(...ends): a run with a few hundred thousand items would overflow the stack.
+    let latest = null;
+    for (const item of [run, ...run.stages, ...run.stages.flatMap(stage => stage.tasks)]) {
+        const start = clockMs(item.startTime);
+        if (start === null || item.durationSeconds === null)
+            continue;
+        const end = start + item.durationSeconds * 1000;
+        if (latest === null || end > latest)
+            latest = end;
+    }
+    return latest;
+}
+/**
+ * A Mermaid gantt of the stages (sections) and their tasks (bars); a stage none of whose tasks can be
+ * drawn is drawn itself. Empty when nothing has a time, so no chart is written at all.
+ */
+function timeline(run) {
+    const horizon = horizonOf(run);
+    const sections = [];
+    let shown = 0;
+    let left = 0;
+    run.stages.forEach((stage, i) => {
+        let bars = stage.tasks.map(task => barOf(task, horizon)).filter(b => b !== null);
+        if (bars.length === 0)
+            bars = [barOf(stage, horizon)].filter(b => b !== null);
+        const fits = bars.slice(0, MAX_BARS - shown).map(barLine);
+        shown += fits.length;
+        left += bars.length - fits.length;
+        if (fits.length > 0) {
+            sections.push([`    section ${chartLabel(stage.name) || `Stage ${i + 1}`}`, ...fits]);
+        }
+    });
+    if (shown === 0)
+        return { chart: '', left: 0 };
+    const chart = [
+        '```mermaid',
+        'gantt',
+        '    dateFormat YYYY-MM-DD HH:mm:ss',
+        '    axisFormat %H:%M:%S',
+        '    todayMarker off',
+        ...sections.flat(),
+        '```'
+    ].join('\n');
+    return { chart, left };
+}
+/** The timeline with its heading. A Markdown fence amid HTML needs a blank line on each side. */
+function timelineSection(run) {
+    const { chart, left } = timeline(run);
+    if (!chart)
+        return null;
+    // v5 times are UTC; v3 times are the region's, unstated.
+    const utc = [run, ...run.stages].some(s => s.startTime?.endsWith('Z')) ? ' (UTC)' : '';
+    const note = left
+        ? `\n<p>${left} more bars are left out of the timeline to keep it readable; the table lists them.</p>`
+        : '';
+    // Joined to the next part by a newline, the trailing one makes the blank line after the fence.
+    return `<h3>Timeline${utc}</h3>\n\n${chart}\n${note}`;
 }
 /** The summary of a wait; `run` is null when no status named a run (e.g. cancelled before the first). */
 function summaryHtml(run, verdict, pipelineId) {
     const name = run?.pipelineName ?? pipelineId;
-    const parts = [
+    const top = [
         `<h2>${ICON[verdict.conclusion]} CodeArts pipeline ${summary_link(run?.detailUrl ?? null, name)} ${HEADING[verdict.conclusion]}</h2>`
     ];
     if (verdict.message)
-        parts.push(`<p>${escapeHtml(verdict.message)}</p>`);
+        top.push(`<p>${escapeHtml(verdict.message)}</p>`);
     if (!run)
-        return `${parts.join('\n')}\n`;
-    parts.push(runTable(run));
-    const rows = run.stages.flatMap(stage => [
-        stageRow(stage.name, '', stage),
-        ...stage.tasks.map(task => stageRow('', task.name, task))
-    ]);
+        return `${top.join('\n')}\n`;
+    const table = runTable(run);
+    const chart = timelineSection(run);
+    let size = Buffer.byteLength([...top, table, chart ?? ''].join('\n'));
+    const failed = [];
+    const failedItems = verdict.conclusion === 'success' ? [] : failures(run);
+    if (failedItems.length > 0) {
+        const head = '<h3>What failed</h3>\n<ul>';
+        const room = Math.min(FAILED_BUDGET_BYTES, BUDGET_BYTES - size) - head.length - 6;
+        const lines = fitting(failedItems, failureLine, room);
+        failed.push(head, ...lines, '</ul>');
+        if (lines.length < failedItems.length) {
+            failed.push(`<p>${failedItems.length - lines.length} more failures are in the table below.</p>`);
+        }
+        size += Buffer.byteLength(failed.join('\n')) + 1;
+    }
+    const parts = [...top, ...failed, table];
+    if (chart)
+        parts.push(chart);
+    const rows = summary_items(run);
     if (rows.length > 0) {
         const head = '<h3>Stages</h3>\n<table>\n<tr><th>Stage</th><th>Task</th><th>Status</th><th>Outcome</th><th>Duration</th><th>Error</th></tr>';
-        let size = Buffer.byteLength(parts.join('\n') + head);
-        let shown = 0;
-        for (const row of rows) {
-            size += Buffer.byteLength(row) + 1;
-            if (size > BUDGET_BYTES)
-                break;
-            shown += 1;
-        }
-        parts.push(head, ...rows.slice(0, shown), '</table>');
-        if (shown < rows.length) {
-            parts.push(`<p>${rows.length - shown} more stage and task rows are left out to keep the summary under GitHub's 1 MiB limit; see the run's detail page.</p>`);
+        const shown = fitting(rows, stageRow, BUDGET_BYTES - size - head.length - 10);
+        parts.push(head, ...shown, '</table>');
+        if (shown.length < rows.length) {
+            parts.push(`<p>${rows.length - shown.length} more stage and task rows are left out to keep the summary under GitHub's 1 MiB limit; see the run's detail page.</p>`);
         }
     }
     return `${parts.join('\n')}\n`;
@@ -2172,6 +2479,7 @@ function summaryHtml(run, verdict, pipelineId) {
 
 ;// CONCATENATED MODULE: ./src/main.ts
 // The one module that talks to the runner (runner.ts): inputs in; logs, outputs, summary, result out.
+
 
 
 
@@ -2254,6 +2562,8 @@ async function afterwards(api, reason, runId, startedHere, settings) {
 }
 /** The verdict out: annotation, exit code, outputs and summary. */
 async function report(run, verdict, settings, runId, summary = settings.summary) {
+    if (run)
+        group('CodeArts run report', runReport(run));
     if (verdict.message === undefined) {
         info(`Pipeline ${quote(run?.pipelineName ?? settings.pipelineId)} succeeded.`);
     }
@@ -2424,7 +2734,7 @@ async function run() {
             signal: cancel.signal
         });
         announce(result.run, true);
-        const verdict = decide(result, settings.pipelineId, settings.timeoutMs);
+        const verdict = decide(result, settings.pipelineId, settings.timeoutMs, runId);
         const watched = result.run?.runId ?? runId;
         if (result.kind === 'cancelled' || result.kind === 'timed_out') {
             const reason = result.kind === 'cancelled' ? 'cancel' : 'timeout';

@@ -308,7 +308,7 @@ export async function run(): Promise<void> {
       signal: cancel.signal
     })
     announce(result.run, true)
-    const verdict = decide(result, settings.pipelineId, settings.timeoutMs)
+    const verdict = decide(result, settings.pipelineId, settings.timeoutMs, runId)
     const watched = result.run?.runId ?? runId
     if (result.kind === 'cancelled' || result.kind === 'timed_out') {
       const reason = result.kind === 'cancelled' ? 'cancel' : 'timeout'

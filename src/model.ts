@@ -7,6 +7,11 @@ export interface Task {
   status: string | null
   /** `success`, `error`, `aborted` or another API text; null until completed. */
   outcome: string | null
+  /**
+   * When it began, in the run's own form: v3's zone-less `2020-09-01 17:13:18` (the region's local
+   * time) or v5's `2024-11-26T05:46:40Z`; null until it begins.
+   */
+  startTime: string | null
   durationSeconds: number | null
   errorCode: string | null
   errorMessage: string | null

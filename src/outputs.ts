@@ -14,7 +14,10 @@ export function outputsOf(run: Run | null, conclusion: Conclusion): Record<strin
     'detail-url': run.detailUrl,
     'elapsed-time': run.durationSeconds === null ? null : String(run.durationSeconds)
   }
-  for (const [name, value] of Object.entries(known)) if (value !== null) outputs[name] = value
+  // Short by nature; capped all the same, as the API's text can be anything.
+  for (const [name, value] of Object.entries(known)) {
+    if (value !== null) outputs[name] = clip(value, MAX_VALUE_CHARS)
+  }
   outputs.stages = stagesJson(run.stages)
   return outputs
 }
@@ -22,6 +25,7 @@ export function outputsOf(run: Run | null, conclusion: Conclusion): Record<strin
 // GitHub takes up to 1 MB per output; stay well inside it however long the messages or many the stages.
 const MAX_STAGES_BYTES = 512 * 1024
 const MAX_MESSAGE_CHARS = 1000
+const MAX_VALUE_CHARS = 4096
 
 /** The `stages` output: stages with their tasks, messages cut short, stages past the size cap left out. */
 export function stagesJson(stages: Stage[]): string {

@@ -129,10 +129,12 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
       failures += 1
       const retryAfter = answer.kind === 'transient' ? answer.retryAfterMs : undefined
       delay = backoffMs(failures, pollIntervalMs, random, retryAfter)
-      const wait = formatDuration(Math.max(0, Math.min(delay, deadline - now())))
-      log.warning(
-        `Status request failed (attempt ${failures}): ${lastProblem}. Retrying in ${wait}.`
-      )
+      const wait = Math.min(delay, deadline - now())
+      const next =
+        wait >= NO_TIME_LEFT_MS
+          ? `Retrying in ${formatDuration(wait)}.`
+          : 'No time is left to retry.'
+      log.warning(`Status request failed (attempt ${failures}): ${lastProblem}. ${next}`)
     } else if (run !== null) {
       failures = 0
       report(run)

@@ -41,22 +41,32 @@ function items(run: Run): [string, Task, string][] {
  * elapsed time is shown but is not a change: it alone would make a line every poll.
  */
 export function describeChanges(before: Run | null, after: Run): string[] {
+  // Another run (or none before) is news from its first line to its last.
+  const previous = before !== null && before.runId === after.runId ? before : null
   const fingerprint = (item: Task): string => `${state(item)}|${item.errorMessage ?? ''}`
-  const seen = new Map(before ? items(before).map(([key, item]) => [key, fingerprint(item)]) : [])
+  const seen = new Map(
+    previous ? items(previous).map(([key, item]) => [key, fingerprint(item)]) : []
+  )
   const lines: string[] = []
-  if (before === null || state(before) !== state(after) || before.runId !== after.runId) {
-    lines.push(`Run ${quote(after.runId ?? '(none)')}: ${state(after)}${elapsed(after)}`)
-  }
   for (const [key, item, label] of items(after)) {
     if (seen.get(key) !== fingerprint(item)) lines.push(taskLine(label, item))
   }
+  if (previous === null || runState(previous) !== runState(after) || lines.length > 0) {
+    lines.unshift(`Run ${quote(after.runId ?? '(none)')}: ${runState(after)}${elapsed(after)}`)
+  }
   return lines
+}
+
+// A run's outcome is only told once it has completed: before that, an outcome next to an unknown
+// status would read like a result.
+function runState(run: Run): string {
+  return state(run.phase === 'completed' ? run : { status: run.status, outcome: null })
 }
 
 /** The run as it ended: every stage and task with its state, time and error, for the final report. */
 export function runReport(run: Run): string[] {
   return [
-    `Run ${quote(run.runId ?? '(none)')} of ${quote(run.pipelineName ?? 'the pipeline')}: ${state(run)}${elapsed(run)}`,
+    `Run ${quote(run.runId ?? '(none)')} of ${quote(run.pipelineName ?? 'the pipeline')}: ${runState(run)}${elapsed(run)}`,
     ...items(run).map(([, item, label]) => taskLine(label, item))
   ]
 }

@@ -74,9 +74,15 @@ function lastSeen(run: Run): string {
   return `last status ${quote(run.status ?? 'unknown')}${stages ? ` (${stages})` : ''}`
 }
 
-export function decide(result: WaitResult, pipelineId: string, timeoutMs: number): Verdict {
+/** `watchedRunId`: the run asked for (build-id, or the one started), named even when no answer was. */
+export function decide(
+  result: WaitResult,
+  pipelineId: string,
+  timeoutMs: number,
+  watchedRunId?: string
+): Verdict {
   const label = pipelineLabel(result.run, pipelineId)
-  const runId = result.run?.runId
+  const runId = result.run?.runId ?? watchedRunId
   // "run 42 of pipeline "web" (p1)", or just the pipeline while no run is known.
   const subject = runId ? `run ${quote(runId)} of ${label}` : label
   switch (result.kind) {
@@ -89,8 +95,8 @@ export function decide(result: WaitResult, pipelineId: string, timeoutMs: number
       return { conclusion: 'error', message: `Could not follow ${subject}: ${result.reason}` }
     case 'timed_out': {
       const seen = !result.run
-        ? 'no status was received'
-        : runId
+        ? 'no usable status was received'
+        : result.run.runId
           ? lastSeen(result.run)
           : 'the pipeline has no run yet'
       const problem = result.lastProblem ? `; last error: ${result.lastProblem}` : ''

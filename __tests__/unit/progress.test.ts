@@ -1,5 +1,5 @@
 import type { Run, Stage, Task } from '../../src/model.js'
-import { describeChanges } from '../../src/progress.js'
+import { describeChanges, runReport } from '../../src/progress.js'
 
 function task(id: string, over: Partial<Task> = {}): Task {
   return {
@@ -7,6 +7,7 @@ function task(id: string, over: Partial<Task> = {}): Task {
     name: `task ${id}`,
     status: 'waiting',
     outcome: null,
+    startTime: null,
     durationSeconds: null,
     errorCode: null,
     errorMessage: null,
@@ -66,7 +67,11 @@ describe('describeChanges', () => {
     const before = run()
     const after = copy(before)
     after.stages[0]!.tasks[1]!.status = 'running'
-    expect(describeChanges(before, after)).toEqual(['    Task "stage s1 › task t2": running'])
+    // Under the run's line, so that it reads as part of that run.
+    expect(describeChanges(before, after)).toEqual([
+      'Run 42: running',
+      '    Task "stage s1 › task t2": running'
+    ])
   })
 
   it('gives one line when only an error message appears', () => {
@@ -74,8 +79,8 @@ describe('describeChanges', () => {
     const after = copy(before)
     after.stages[1]!.tasks[0]!.errorMessage = 'disk full'
     const lines = describeChanges(before, after)
-    expect(lines).toHaveLength(1)
-    expect(lines[0]).toContain('disk full')
+    expect(lines).toHaveLength(2)
+    expect(lines[1]).toContain('disk full')
   })
 
   it('shows the outcome next to the status, and the run line when the run changes', () => {
@@ -83,6 +88,7 @@ describe('describeChanges', () => {
     const after = copy(before)
     after.status = 'completed'
     after.outcome = 'error'
+    after.phase = 'completed'
     after.stages[0]!.tasks[0]!.status = 'completed'
     after.stages[0]!.tasks[0]!.outcome = 'error'
     after.stages[0]!.tasks[0]!.errorMessage = 'exit code 2'
@@ -92,18 +98,27 @@ describe('describeChanges', () => {
     ])
   })
 
-  it('names the new run when the run id changes', () => {
+  it('tells a new run whole when the run id changes', () => {
     const before = run()
     const after = copy(before)
     after.runId = '43'
-    expect(describeChanges(before, after)).toEqual(['Run 43: running'])
+    expect(describeChanges(before, after)).toEqual(describeChanges(null, after))
+    expect(describeChanges(before, after)[0]).toBe('Run 43: running')
+  })
+
+  it('keeps an outcome out of the run line until the run has completed', () => {
+    const odd = run({ status: '3', outcome: 'success', phase: 'undocumented' })
+    expect(describeChanges(null, odd)[0]).toBe('Run 42: 3')
   })
 
   it('lists a stage that appears later', () => {
     const before = run()
     const after = copy(before)
     after.stages.push(stage('s3', []))
-    expect(describeChanges(before, after)).toEqual(['  Stage "stage s3": waiting'])
+    expect(describeChanges(before, after)).toEqual([
+      'Run 42: running',
+      '  Stage "stage s3": waiting'
+    ])
   })
 
   it('writes unknown status and no run id readably', () => {
@@ -130,7 +145,7 @@ describe('describeChanges', () => {
     changed.stages[0]!.tasks[0]!.status = `\n\n${evil}`
     const later = describeChanges(hostile, changed)
     expect(first).toHaveLength(3)
-    expect(later).toHaveLength(1)
+    expect(later).toHaveLength(2)
     for (const line of [...first, ...later]) {
       expect(line).not.toMatch(/[\r\n]/)
       expect(line.trim().startsWith('::')).toBe(false)
@@ -161,7 +176,29 @@ describe('describeChanges with repeated ids', () => {
       })
     expect(describeChanges(twins('running'), twins('running'))).toEqual([])
     expect(describeChanges(twins('running'), twins('completed'))).toEqual([
+      'Run 42: running',
       '  Stage "B": completed'
+    ])
+  })
+})
+
+describe('runReport', () => {
+  it('tells the run, then every stage and task with its state, time and error', () => {
+    const done = run({
+      status: 'completed',
+      outcome: 'error',
+      phase: 'completed',
+      durationSeconds: 125
+    })
+    done.stages[0]!.durationSeconds = 65
+    done.stages[0]!.tasks[0]!.errorMessage = 'exit code 2'
+    expect(runReport(done)).toEqual([
+      'Run 42 of web: completed (error), 2m5s',
+      '  Stage "stage s1": running, 1m5s',
+      '    Task "stage s1 › task t1": running: exit code 2',
+      '    Task "stage s1 › task t2": waiting',
+      '  Stage "stage s2": waiting',
+      '    Task "stage s2 › task t3": waiting'
     ])
   })
 })

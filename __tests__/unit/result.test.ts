@@ -10,6 +10,7 @@ function task(name: string, over: Partial<Task> = {}): Task {
     name,
     status: 'completed',
     outcome: 'success',
+    startTime: null,
     durationSeconds: 10,
     errorCode: null,
     errorMessage: null,
@@ -157,7 +158,7 @@ describe('decide', () => {
   it('says when no status was received before the timeout', () => {
     const verdict = decide({ kind: 'timed_out', run: null, lastProblem: 'HTTP 502' }, 'p1', 60_000)
     expect(verdict.conclusion).toBe('timed_out')
-    expect(verdict.message).toContain('no status was received')
+    expect(verdict.message).toContain('no usable status was received')
     expect(verdict.message).toContain('HTTP 502')
     expect(verdict.message).toContain('pipeline p1')
   })
@@ -379,5 +380,14 @@ describe('decide: cancellation and v5 words', () => {
     )
     expect(verdict.conclusion).toBe('failure')
     expect(verdict.message).toContain('outcome ignored')
+  })
+})
+
+describe('decide: the watched run is named even when no answer was about it', () => {
+  it('names the run asked for in a timeout with no usable answer', () => {
+    const verdict = decide({ kind: 'timed_out', run: null }, 'p1', 60_000, 'b-41')
+    expect(verdict.message).toBe(
+      'Timed out after 1m waiting for run b-41 of pipeline p1: no usable status was received.'
+    )
   })
 })

@@ -50,6 +50,7 @@ describe('parseV3Status on the API reference example (success)', () => {
       name: 'Default task',
       status: 'completed',
       outcome: 'success',
+      startTime: '2020-09-01 17:13:18',
       durationSeconds: 183,
       errorCode: null,
       errorMessage: null
@@ -252,6 +253,21 @@ describe('parseV3Status durations', () => {
     expect(run.durationSeconds).toBe(150)
     expect(run.stages[0]!.durationSeconds).toBe(2)
     expect(run.stages[0]!.tasks[0]!.durationSeconds).toBe(60)
+  })
+
+  it('keeps the start_time of stages and tasks as the API wrote it, and null when not text', () => {
+    const run = parsed({
+      states: [
+        {
+          start_time: '2020-09-01 17:13:18',
+          children: [{ start_time: '2020-09-01T17:13:19' }, { start_time: { at: 1 } }, {}]
+        },
+        { start_time: '' }
+      ]
+    })
+    expect(run.stages[0]!.startTime).toBe('2020-09-01 17:13:18')
+    expect(run.stages[0]!.tasks.map(t => t.startTime)).toEqual(['2020-09-01T17:13:19', null, null])
+    expect(run.stages[1]!.startTime).toBeNull()
   })
 
   it('gives no duration when end is before start, or a time is missing or unreadable', () => {

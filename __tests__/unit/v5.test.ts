@@ -52,6 +52,7 @@ describe('parseV5Detail on a running run', () => {
         name: 'Build',
         status: 'COMPLETED',
         outcome: 'success',
+        startTime: '2024-11-26T05:46:41Z',
         durationSeconds: 89,
         errorCode: null,
         errorMessage: null,
@@ -61,6 +62,7 @@ describe('parseV5Detail on a running run', () => {
             name: 'Compile',
             status: 'COMPLETED',
             outcome: 'success',
+            startTime: '2024-11-26T05:46:42Z',
             durationSeconds: 87,
             errorCode: null,
             errorMessage: null
@@ -72,6 +74,7 @@ describe('parseV5Detail on a running run', () => {
         name: 'Deploy',
         status: 'RUNNING',
         outcome: null,
+        startTime: '2024-11-26T05:48:10Z',
         durationSeconds: null,
         errorCode: null,
         errorMessage: null,
@@ -81,6 +84,7 @@ describe('parseV5Detail on a running run', () => {
             name: 'Deploy to CCE',
             status: 'RUNNING',
             outcome: null,
+            startTime: '2024-11-26T05:48:11Z',
             durationSeconds: null,
             errorCode: null,
             errorMessage: null
@@ -320,6 +324,7 @@ describe('parseV5Detail robustness', () => {
         name: '#1',
         status: null,
         outcome: null,
+        startTime: null,
         durationSeconds: null,
         errorCode: null,
         errorMessage: null
@@ -329,6 +334,7 @@ describe('parseV5Detail robustness', () => {
         name: 'T',
         status: null,
         outcome: null,
+        startTime: null,
         durationSeconds: null,
         errorCode: null,
         errorMessage: null
@@ -411,6 +417,14 @@ describe('parseV5Detail times', () => {
     expect(parsed({ start_time: 1732600000000, end_time: 1732600000000 }).durationSeconds).toBe(0)
   })
 
+  it('reads a stage or job start_time of 0 or junk as not started', () => {
+    const run = parsed({
+      stages: [{ start_time: 0, jobs: [{ start_time: 'soon' }, { start_time: -5 }, {}] }]
+    })
+    expect(run.stages[0]!.startTime).toBeNull()
+    expect(run.stages[0]!.tasks.map(t => t.startTime)).toEqual([null, null, null])
+  })
+
   it('gives stages and jobs durations from their own times', () => {
     const run = parsed({
       stages: [
@@ -423,6 +437,8 @@ describe('parseV5Detail times', () => {
     })
     expect(run.stages[0]!.durationSeconds).toBe(10)
     expect(run.stages[0]!.tasks[0]!.durationSeconds).toBeNull()
+    expect(run.stages[0]!.startTime).toBe('2024-11-26T05:46:40Z')
+    expect(run.stages[0]!.tasks[0]!.startTime).toBe('2024-11-26T05:46:41Z')
   })
 })
 

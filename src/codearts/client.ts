@@ -36,6 +36,7 @@ export function scrub(text: string, secrets: Iterable<string>): string {
 }
 
 const USER_AGENT = 'codearts-pipeline-action'
+const MAX_DEPTH = 32
 
 export class CodeArtsClient {
   private readonly now: () => number
@@ -112,18 +113,19 @@ export class CodeArtsClient {
   /** The answer with every string scrubbed again, now that JSON escapes are decoded. */
   private scrubbedAnswer(answer: Answer): Answer {
     const { secrets } = this.options
-    const deep = (value: unknown): unknown => {
+    // Nothing the action reads lies deeper than a few levels; deeper values are dropped rather than
+    // walked, so a body nested thousands deep cannot exhaust the stack.
+    const deep = (value: unknown, depth: number): unknown => {
       if (typeof value === 'string') return scrub(value, secrets)
-      if (Array.isArray(value)) return value.map(deep)
-      if (typeof value === 'object' && value !== null) {
-        return Object.fromEntries(
-          Object.entries(value).map(([k, v]) => [scrub(k, secrets), deep(v)])
-        )
-      }
-      return value
+      if (typeof value !== 'object' || value === null) return value
+      if (depth >= MAX_DEPTH) return null
+      if (Array.isArray(value)) return value.map(item => deep(item, depth + 1))
+      return Object.fromEntries(
+        Object.entries(value).map(([k, v]) => [scrub(k, secrets), deep(v, depth + 1)])
+      )
     }
-    if (answer.kind === 'ok') return { ...answer, body: deep(answer.body) }
-    return { ...answer, reason: scrub(answer.reason, secrets), body: deep(answer.body) }
+    if (answer.kind === 'ok') return { ...answer, body: deep(answer.body, 0) }
+    return { ...answer, reason: scrub(answer.reason, secrets), body: deep(answer.body, 0) }
   }
 
   private scrubbed(response: HttpResponse): HttpResponse {

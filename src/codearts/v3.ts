@@ -14,7 +14,9 @@ function phase(status: string | null): Phase {
 function secondsOf(value: unknown): number | null {
   const t = text(value)
   if (t === null || !/^\s*\d+(\.\d+)?\s*$/.test(t)) return null
-  return Number(t)
+  // Digits too many for a number would read as Infinity.
+  const seconds = Number(t)
+  return Number.isFinite(seconds) ? seconds : null
 }
 
 /** `2020-09-01 17:13:18` (zone unstated, so compared only with another time of the same run). */
@@ -39,6 +41,7 @@ function toTask(item: Json, index: number): Task {
     name: text(item.name) ?? text(item.id) ?? `#${index + 1}`,
     status: text(item.status),
     outcome: text(item.outcome),
+    startTime: text(item.start_time),
     durationSeconds: duration(item),
     errorCode: text(item.error_code),
     errorMessage: text(item.error_msg)

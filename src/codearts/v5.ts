@@ -92,6 +92,7 @@ function toTask(item: Json, index: number): Task {
     name: text(item.name) ?? text(item.identifier) ?? `#${index + 1}`,
     status,
     outcome: outcome(status, ITEM_OUTCOME),
+    startTime: iso(epochMs(item.start_time)),
     durationSeconds: duration(item),
     errorCode: null,
     errorMessage: text(item.message)
