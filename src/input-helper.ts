@@ -2,6 +2,7 @@
 import { DURATION_FORMS, formatDuration, parseDuration } from './duration.js'
 import type { ApiVersion, Parameter } from './codearts/pipeline-api.js'
 import { KNOWN_REGIONS, parseEndpoint, regionEndpoint } from './endpoint.js'
+import { ID_PATTERN, ID_RULE } from './ids.js'
 import { parseParameters } from './parameters.js'
 import {
   chooseCredentials,
@@ -52,8 +53,6 @@ export class InputError extends Error {
 
 // setTimeout fires at once past 2^31-1 ms; a week is far beyond any GitHub job anyway.
 const MAX_DURATION_MS = 7 * 24 * 3_600_000
-const ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/
-const ID_RULE = 'letters, digits, "-" and "_" only (at most 128 characters)'
 const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
 
 // Each field reads one input: its value, or the problems with it (said after `Input "name" `). Every field

@@ -14,7 +14,7 @@ import { ABORTED, orTimeout, unlessAborted } from './abortable.js'
 import { requestTimeoutMs, waitForRun } from './poller.js'
 import { stopChoice, type StopReason } from './stop-rule.js'
 import { runReport } from './progress.js'
-import { quote } from './quote.js'
+import { quote, webUrl } from './quote.js'
 import { decide, type Conclusion, type Verdict } from './result.js'
 import type { Run } from './model.js'
 import { summaryHtml } from './summary.js'
@@ -93,7 +93,7 @@ async function afterwards(
   if (runId === undefined) return ''
   const choice = stopChoice(reason, quote(runId), startedHere, settings)
   if (!choice.stop) return ` ${choice.sentence}`
-  core.info(`Stopping run ${runId}.`)
+  core.info(`Stopping run ${quote(runId)}.`)
   const stop = await api.stop(runId, STOP_TIMEOUT_MS)
   return stop.stopped
     ? ` Run ${quote(runId)} was stopped (stop-on-${reason}).`
@@ -110,7 +110,10 @@ async function report(
 ): Promise<void> {
   if (run) core.group('CodeArts run report', runReport(run))
   if (verdict.message === undefined) {
-    core.info(`Pipeline ${quote(run?.pipelineName ?? settings.pipelineId)} succeeded.`)
+    // wait: false ends green with the run still going: that is not the pipeline succeeding.
+    if (run?.phase === 'completed') {
+      core.info(`Pipeline ${quote(run.pipelineName ?? settings.pipelineId)} succeeded.`)
+    }
   } else {
     core.error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' })
     process.exitCode = 1
@@ -250,7 +253,7 @@ export async function run(): Promise<void> {
     let noticed = false
     const announce = (run: Run | null, last = false): void => {
       if (!startedHere || noticed || runId === undefined) return
-      const url = run?.detailUrl
+      const url = webUrl(run?.detailUrl)
       if (!url && !last) return
       noticed = true
       if (url) void bestEffort('set the outputs', () => core.setOutput('detail-url', url))
@@ -294,7 +297,7 @@ export async function run(): Promise<void> {
     }
 
     core.info(
-      `Waiting for ${runId ? `run ${runId}` : 'the latest run'} of ${describeTarget(settings)} ` +
+      `Waiting for ${runId ? `run ${quote(runId)}` : 'the latest run'} of ${describeTarget(settings)} ` +
         `(timeout ${formatDuration(settings.timeoutMs)}, polling every ${formatDuration(settings.pollIntervalMs)}).`
     )
     const result = await waitForRun({

@@ -1,6 +1,6 @@
 // The step outputs, from the last run seen and the verdict. Only what is known is set.
 import type { Run, Stage, Task } from './model.js'
-import { clip } from './quote.js'
+import { clip, webUrl } from './quote.js'
 import type { Conclusion } from './result.js'
 
 export function outputsOf(run: Run | null, conclusion: Conclusion): Record<string, string> {
@@ -11,7 +11,8 @@ export function outputsOf(run: Run | null, conclusion: Conclusion): Record<strin
     outcome: run.outcome,
     'build-id': run.runId,
     'pipeline-name': run.pipelineName,
-    'detail-url': run.detailUrl,
+    // Only a web link: workflows put it in scripts and pages.
+    'detail-url': webUrl(run.detailUrl),
     'elapsed-time': run.durationSeconds === null ? null : String(run.durationSeconds)
   }
   // Short by nature; capped all the same, as the API's text can be anything.

@@ -23,3 +23,8 @@ export function quote(value: string): string {
     MAX_QUOTED
   )
 }
+
+/** `url` when it is a plain web link, else null: a link from the server goes where users click or paste. */
+export function webUrl(url: string | null | undefined): string | null {
+  return url && /^https?:\/\/\S+$/i.test(url) ? url : null
+}

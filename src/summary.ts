@@ -2,7 +2,7 @@
 // escaped in the HTML and cut down to a safe set of characters in the chart, so nothing the API sends
 // becomes markup or chart syntax; and the whole stays under GitHub's 1 MiB limit per step.
 import { formatDuration } from './duration.js'
-import { clip, quote } from './quote.js'
+import { clip, quote, webUrl } from './quote.js'
 import type { Run, Stage, Task } from './model.js'
 import type { Conclusion, Verdict } from './result.js'
 
@@ -126,8 +126,9 @@ function durationText(value: number | null): string | null {
 
 function link(url: string | null, text: string): string {
   // Only web links: a javascript: or data: URL from the server must not become clickable.
-  if (!url || !/^https?:\/\/\S+$/i.test(url)) return escapeHtml(text)
-  return `<a href="${escapeHtml(url)}">${escapeHtml(text)}</a>`
+  const href = webUrl(url)
+  if (!href) return escapeHtml(text)
+  return `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`
 }
 
 function runTable(run: Run): string {

@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
+import { ID_PATTERN } from '../../src/ids.js'
 import { apiError, readAnswer, retryAfterMs, type Answer } from '../../src/codearts/answer.js'
 import { tokenAuth } from '../../src/codearts/auth.js'
 import { CodeArtsClient } from '../../src/codearts/client.js'
@@ -1274,15 +1275,25 @@ describe('start on arbitrary answers', () => {
             }
           }
 
-          // And the converse: a run the API says it started (or queued) is always waited for.
+          // And the converse: a run the API says it started (or queued) is always waited for, when
+          // its id is an id at all (anything else is refused: it would go into URLs and logs).
+          if (result.kind === 'started') assert.match(result.runId, ID_PATTERN)
           if (!(reply instanceof Error) && parsed) {
             const { status } = reply
-            if (status >= 200 && status < 300 && code === null && apiError(body) === null && top) {
+            const isId = (value: string | null): value is string =>
+              value !== null && ID_PATTERN.test(value)
+            if (
+              status >= 200 &&
+              status < 300 &&
+              code === null &&
+              apiError(body) === null &&
+              isId(top)
+            ) {
               assert.deepEqual(result, { kind: 'started', runId: top, queued: false })
             }
             const refused = (status >= 300 && status < 400) || status === 401 || status === 403
             const id = nested ?? top
-            if (!refused && queuedCode && id !== null) {
+            if (!refused && queuedCode && isId(id)) {
               assert.deepEqual(result, { kind: 'started', runId: id, queued: true })
             }
           }

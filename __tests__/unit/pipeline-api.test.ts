@@ -275,3 +275,28 @@ describe('pipelineApi start answers', () => {
     expect(JSON.stringify(result)).not.toContain(TOKEN)
   })
 })
+
+describe('pipelineApi start: a run id must be an id', () => {
+  it.each([
+    ['a line break and a workflow command', 'r1\n::warning::injected'],
+    ['a slash', 'r/1'],
+    ['a space', 'r 1'],
+    ['too long an id', 'r'.repeat(129)]
+  ])(
+    'refuses a started run named with %s, saying the run has probably started',
+    async (_what, id) => {
+      const { api } = apiFor(V3, () => json(200, { build_id: id }))
+      const start = await api.start([], 1000)
+      expect(start.kind).toBe('failed')
+      expect(start.kind === 'failed' && start.reason).toMatch(/not a run id.*probably started/)
+      expect(start.kind === 'failed' && start.reason).not.toMatch(/\n/)
+    }
+  )
+
+  it('refuses a queued run named with something that is not an id', async () => {
+    const { api } = apiFor(V5, () =>
+      json(400, { error: { code: 'DEVPIPE.00011169', message: 'queued', pipeline_run_id: 'a;b' } })
+    )
+    expect((await api.start([], 1000)).kind).toBe('failed')
+  })
+})

@@ -391,3 +391,16 @@ describe('decide: the watched run is named even when no answer was about it', ()
     )
   })
 })
+
+describe('outputsOf: detail-url is a web link or nothing', () => {
+  it.each(['javascript:alert(1)', 'https://x.example/$(rm -rf ~) y', 'ftp://x.example/r'])(
+    'leaves out a detail-url that is not a plain web link: %s',
+    url => {
+      expect(outputsOf(run({ detailUrl: url }), 'success')['detail-url']).toBeUndefined()
+    }
+  )
+
+  it('keeps a plain https link', () => {
+    expect(outputsOf(run(), 'success')['detail-url']).toBe('https://example.com/run/42')
+  })
+})

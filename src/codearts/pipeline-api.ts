@@ -3,6 +3,8 @@
 import type { Run } from '../model.js'
 import { apiError, type Answer } from './answer.js'
 import type { CodeArtsClient } from './client.js'
+import { ID_PATTERN, ID_RULE } from '../ids.js'
+import { quote } from '../quote.js'
 import { text } from './json.js'
 import { parseV3Status } from './v3.js'
 import { parseV5Detail } from './v5.js'
@@ -55,19 +57,38 @@ function field(body: unknown, ...path: string[]): string | null {
 }
 
 function readStart(answer: Answer, idField: string): StartResult {
+  const started = startedRun(answer, idField)
+  if (started === null) return startFailure(answer, idField)
+  if (ID_PATTERN.test(started.runId)) return started
+  // An id goes into URLs, log lines and outputs: one that is not an id is not used at all.
+  return {
+    kind: 'failed',
+    reason: `the API accepted the start request but named its run ${quote(started.runId)}, which is not a run id (${ID_RULE}); the run has probably started`
+  }
+}
+
+/** The run a start answer names: a plain start, or one queued behind a concurrency limit. */
+function startedRun(
+  answer: Answer,
+  idField: string
+): Extract<StartResult, { kind: 'started' }> | null {
   if (answer.kind === 'ok') {
     const runId = field(answer.body, idField)
-    return runId === null
-      ? {
-          kind: 'failed',
-          reason: `the API accepted the start request but named no run (no ${idField}), so there is no run to wait for; the run has probably started`
-        }
-      : { kind: 'started', runId, queued: false }
+    return runId === null ? null : { kind: 'started', runId, queued: false }
   }
   const code = apiError(answer.body)?.code
   const queuedId = field(answer.body, 'error', idField) ?? field(answer.body, idField)
-  if (code && QUEUED_CODES.has(code) && queuedId !== null) {
-    return { kind: 'started', runId: queuedId, queued: true }
+  return code && QUEUED_CODES.has(code) && queuedId !== null
+    ? { kind: 'started', runId: queuedId, queued: true }
+    : null
+}
+
+function startFailure(answer: Answer, idField: string): StartResult {
+  if (answer.kind === 'ok') {
+    return {
+      kind: 'failed',
+      reason: `the API accepted the start request but named no run (no ${idField}), so there is no run to wait for; the run has probably started`
+    }
   }
   const unsure =
     answer.kind === 'transient' && !answer.notSent

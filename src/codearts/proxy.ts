@@ -38,7 +38,8 @@ async function tunnelAgent(
   ): undefined => {
     const target = `${options.host}:${options.port}`
     const connect = (proxy.protocol === 'https:' && https ? https : http).request({
-      host: proxy.hostname,
+      // An IPv6 proxy comes as [::1]: the brackets are URL syntax, not part of the address.
+      host: proxy.hostname.replace(/^\[(.*)\]$/, '$1'),
       port: proxy.port || (proxy.protocol === 'https:' ? 443 : 80),
       method: 'CONNECT',
       path: target,
