@@ -11,7 +11,13 @@ import {
   type FakeCodeArts,
   type Script
 } from '../support/fake-codearts.js'
-import { runAction as runBundle, type ActionRun, type RunOptions } from '../support/run-action.js'
+import {
+  annotations,
+  expectNoSecret,
+  runAction as runBundle,
+  type ActionRun,
+  type RunOptions
+} from '../support/run-action.js'
 
 const TOKEN = 'tok-9f8e7d6c5b4a-SECRET'
 
@@ -21,7 +27,7 @@ afterEach(async () => {
   await server?.close()
   server = undefined
   // Whatever else a test checks, no run may print the token.
-  for (const run of runs.splice(0)) expectNoSecret(run)
+  for (const run of runs.splice(0)) expectNoSecret(run, [TOKEN])
 })
 
 async function serve(script: Script, tls?: { key: string; cert: string }): Promise<FakeCodeArts> {
@@ -44,22 +50,6 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
     timeout: '20',
     ...extra
   }
-}
-
-/** The token may appear only in the runner's own ::add-mask:: command, nowhere else. */
-function expectNoSecret(run: ActionRun): void {
-  const stdout = run.stdout
-    .split('\n')
-    .filter(line => !line.startsWith('::add-mask::'))
-    .join('\n')
-  for (const text of [stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]) {
-    expect(text).not.toContain(TOKEN)
-  }
-}
-
-/** Annotation lines of one kind (`error`, `warning`) in the log. */
-function annotations(run: ActionRun, kind: string): string[] {
-  return run.stdout.split('\n').filter(line => line.startsWith(`::${kind}`))
 }
 
 describe('outcomes', () => {

@@ -11,7 +11,13 @@ import {
   type RecordedRequest,
   type Script
 } from '../support/fake-codearts.js'
-import { runAction as runBundle, type ActionRun, type RunOptions } from '../support/run-action.js'
+import {
+  annotations,
+  expectNoSecret,
+  runAction as runBundle,
+  type ActionRun,
+  type RunOptions
+} from '../support/run-action.js'
 
 const TOKEN = 'tok-4e1a9c-INPUT-SECRET'
 const AK = 'HPUAK7Q2ZC9XW4RT1M8E'
@@ -53,7 +59,7 @@ afterEach(async () => {
   await server?.close()
   server = undefined
   // Whatever else a test checks, no run may print any credential, nor a token it was issued.
-  for (const run of runs.splice(0)) expectNoSecret(run)
+  for (const run of runs.splice(0)) expectNoSecret(run, SECRETS)
 })
 
 async function serve(script: Script, auth: FakeAuth): Promise<FakeCodeArts> {
@@ -91,20 +97,6 @@ function iamInputs(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 /** Each credential may appear only in the runner's own ::add-mask:: command, nowhere else. */
-function expectNoSecret(run: ActionRun): void {
-  const stdout = run.stdout
-    .split('\n')
-    .filter(line => !line.startsWith('::add-mask::'))
-    .join('\n')
-  for (const text of [stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]) {
-    for (const secret of SECRETS) expect(text).not.toContain(secret)
-  }
-}
-
-/** Annotation lines of one kind (`error`, `warning`, `debug`) in the log. */
-function annotations(run: ActionRun, kind: string): string[] {
-  return run.stdout.split('\n').filter(line => line.startsWith(`::${kind}`))
-}
 
 function masks(run: ActionRun): string[] {
   return run.stdout

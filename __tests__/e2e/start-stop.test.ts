@@ -12,7 +12,13 @@ import {
   type RecordedRequest,
   type Script
 } from '../support/fake-codearts.js'
-import { runAction as runBundle, type ActionRun, type RunOptions } from '../support/run-action.js'
+import {
+  annotations,
+  expectNoSecret,
+  runAction as runBundle,
+  type ActionRun,
+  type RunOptions
+} from '../support/run-action.js'
 
 const TOKEN = 'tok-5c2b8e1f7a-STARTSTOP-SECRET'
 const PROJECT = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6'
@@ -27,7 +33,7 @@ afterEach(async () => {
   await server?.close()
   server = undefined
   // Whatever else a test checks, no run may print the token.
-  for (const run of runs.splice(0)) expectNoSecret(run)
+  for (const run of runs.splice(0)) expectNoSecret(run, [TOKEN])
 })
 
 async function serve(script: Script, options: FakeOptions = {}): Promise<FakeCodeArts> {
@@ -54,22 +60,6 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
 
 function v5Inputs(extra: Record<string, string> = {}): Record<string, string> {
   return inputs({ 'project-id': PROJECT, ...extra })
-}
-
-/** The token may appear only in the runner's own ::add-mask:: command, nowhere else. */
-function expectNoSecret(run: ActionRun): void {
-  const stdout = run.stdout
-    .split('\n')
-    .filter(line => !line.startsWith('::add-mask::'))
-    .join('\n')
-  for (const text of [stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]) {
-    expect(text).not.toContain(TOKEN)
-  }
-}
-
-/** Annotation lines of one kind (`error`, `warning`, `notice`) in the log. */
-function annotations(run: ActionRun, kind: string): string[] {
-  return run.stdout.split('\n').filter(line => line.startsWith(`::${kind}`))
 }
 
 function bodyOf(request: RecordedRequest | undefined): unknown {

@@ -99,3 +99,22 @@ export async function runAction(
   rmSync(dir, { recursive: true, force: true })
   return result
 }
+
+/**
+ * Fails the test when any of `secrets` shows in what the run left: its log (except the runner's own
+ * ::add-mask:: commands, which must carry the value), stderr, summary or outputs.
+ */
+export function expectNoSecret(run: ActionRun, secrets: string[]): void {
+  const stdout = run.stdout
+    .split('\n')
+    .filter(line => !line.startsWith('::add-mask::'))
+    .join('\n')
+  for (const text of [stdout, run.stderr, run.summary, JSON.stringify(run.outputs)]) {
+    for (const secret of secrets) expect(text).not.toContain(secret)
+  }
+}
+
+/** Workflow command lines of one kind (`error`, `warning`, `notice`, `debug`) in the log. */
+export function annotations(run: ActionRun, kind: string): string[] {
+  return run.stdout.split('\n').filter(line => line.startsWith(`::${kind}`))
+}
