@@ -5,16 +5,18 @@ import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(877);
-/* harmony import */ var node_v8__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__nccwpck_require__.n(node_v8__WEBPACK_IMPORTED_MODULE_0__);
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_1__ = __nccwpck_require__(513);
-
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(513);
 
 // The step waits far more than it computes: V8's optimising compilers would add about 12 MB of resident
-// memory over a long wait (measured with npm run bench) to speed up code that runs once per poll.
-(0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--no-maglev');
-(0,node_v8__WEBPACK_IMPORTED_MODULE_0__.setFlagsFromString)('--no-turbofan');
-await (0,_main_js__WEBPACK_IMPORTED_MODULE_1__/* .run */ .e)();
+// memory over a long wait (measured with npm run bench) to speed up code that runs once per poll. Turned
+// off once the first request is on its way, as loading node:v8 costs more start-up than all the rest.
+setTimeout(() => {
+    void Promise.resolve(/* import() */).then(__nccwpck_require__.t.bind(__nccwpck_require__, 877, 23)).then(v8 => {
+        v8.setFlagsFromString('--no-maglev');
+        v8.setFlagsFromString('--no-turbofan');
+    });
+}, 100).unref();
+await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 // The verdict is out. A DNS lookup or proxy handshake abandoned at the deadline can still hold the
 // event loop for many seconds; it must not hold the step.
 setTimeout(() => process.exit(), 200).unref();
