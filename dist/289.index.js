@@ -1,6 +1,7 @@
-export const id = 289;
-export const ids = [289];
-export const modules = {
+"use strict";
+exports.id = 289;
+exports.ids = [289];
+exports.modules = {
 
 /***/ 289:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
@@ -118,3 +119,4 @@ function sha256(text) {
 /***/ })
 
 };
+;

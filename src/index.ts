@@ -10,7 +10,9 @@ setTimeout(() => {
   })
 }, 100).unref()
 
-await run()
-// The verdict is out. A DNS lookup or proxy handshake abandoned at the deadline can still hold the
-// event loop for many seconds; it must not hold the step.
-setTimeout(() => process.exit(), 200).unref()
+// No top-level await: the bundle is CommonJS (scripts/bundle.ts). run() reports its own errors.
+void run().then(() => {
+  // The verdict is out. A DNS lookup or proxy handshake abandoned at the deadline can still hold the
+  // event loop for many seconds; it must not hold the step.
+  setTimeout(() => process.exit(), 200).unref()
+})
