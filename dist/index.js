@@ -222,6 +222,12 @@ function getInput(name, options = {}) {
     const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
     return options.trimWhitespace === false ? value : value.trim();
 }
+// The runner also obeys the old `##[name]value` form of a command anywhere in a line, so server text
+// (a stage name, a task's message) carrying one could set an output or stop command processing. A
+// zero-width space between the two # keeps it plain text; nothing of ours writes that form.
+function inert(text) {
+    return text.replace(/##\[/g, '#\u200B#[');
+}
 // Workflow command escaping, as the runner unescapes it.
 function escapeData(text) {
     return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
@@ -232,16 +238,18 @@ function escapeProperty(text) {
 function command(name, message, properties = {}) {
     const props = Object.entries(properties)
         .filter(([, value]) => value)
-        .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
+        .map(([key, value]) => `${key}=${escapeProperty(inert(String(value)))}`)
         .join(',');
-    process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
+    // A value to mask is the user's own and must reach the runner exactly as it is.
+    const data = name === 'add-mask' ? message : inert(message);
+    process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escapeData(data)}${external_node_os_namespaceObject.EOL}`);
 }
 /** Registers a value for masking in the log. */
 function setSecret(secret) {
     command('add-mask', secret);
 }
 function info(message) {
-    process.stdout.write(message + external_node_os_namespaceObject.EOL);
+    process.stdout.write(inert(message) + external_node_os_namespaceObject.EOL);
 }
 function debug(message) {
     command('debug', message);
@@ -811,6 +819,7 @@ function scrub(text, secrets) {
 }
 const USER_AGENT = 'codearts-pipeline-action';
 const MAX_DEPTH = 32;
+const MIN_POST_MS = 1_000;
 class CodeArtsClient {
     options;
     now;
@@ -829,9 +838,11 @@ class CodeArtsClient {
             answer.refusal?.code === 'APIGW.0307' &&
             this.options.auth.renew()) {
             const left = deadline - this.now();
-            // With no time left for it here, the next poll makes the new login.
-            if (left <= 0)
-                return { kind: 'transient', reason: 'the token expired; logging in again' };
+            // With no time left for it here, the next poll makes the new login. The gateway refused the
+            // token, so the request went no further: a start was not made.
+            if (left <= 0) {
+                return { kind: 'transient', reason: 'the token expired; logging in again', notSent: true };
+            }
             answer = await this.once(method, path, body, left);
         }
         if (answer.kind === 'fatal' && answer.refusal) {
@@ -859,39 +870,33 @@ class CodeArtsClient {
             }
             throw error;
         }
+        const left = timeoutMs - (this.now() - started);
+        // A POST changes something (starts a run): sent with no time left to hear the answer, it would leave
+        // the step unsure whether it happened. Not sent, it surely did not.
+        if (method === 'POST' && left < MIN_POST_MS) {
+            return {
+                kind: 'transient',
+                reason: `the credentials took ${timeoutMs - left} ms of the request's ${timeoutMs} ms, too few were left to send it`,
+                notSent: true
+            };
+        }
         try {
             const response = await this.options.transport.request({
                 method,
                 url,
                 headers: { ...headers, ...auth },
                 body: text,
-                timeoutMs: Math.max(1, timeoutMs - (this.now() - started))
+                timeoutMs: Math.max(1, left)
             });
-            return this.scrubbedAnswer(readAnswer(this.scrubbed(response), this.now()));
+            const answer = readAnswer(this.scrubbed(response), this.now());
+            // The reason can also quote the Location header or a non-JSON body: scrubbed too, to be sure.
+            return answer.kind === 'ok'
+                ? answer
+                : { ...answer, reason: scrub(answer.reason, this.options.secrets) };
         }
         catch (error) {
             return noAnswer(error);
         }
-    }
-    /** The answer with every string scrubbed again, now that JSON escapes are decoded. */
-    scrubbedAnswer(answer) {
-        const { secrets } = this.options;
-        // Nothing the action reads lies deeper than a few levels; deeper values are dropped rather than
-        // walked, so a body nested thousands deep cannot exhaust the stack.
-        const deep = (value, depth) => {
-            if (typeof value === 'string')
-                return scrub(value, secrets);
-            if (typeof value !== 'object' || value === null)
-                return value;
-            if (depth >= MAX_DEPTH)
-                return null;
-            if (Array.isArray(value))
-                return value.map(item => deep(item, depth + 1));
-            return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k, secrets), deep(v, depth + 1)]));
-        };
-        if (answer.kind === 'ok')
-            return { ...answer, body: deep(answer.body, 0) };
-        return { ...answer, reason: scrub(answer.reason, secrets), body: deep(answer.body, 0) };
     }
     scrubbed(response) {
         const { secrets } = this.options;
@@ -901,9 +906,38 @@ class CodeArtsClient {
             headers: location === undefined
                 ? response.headers
                 : { ...response.headers, location: scrub(location, secrets) },
-            body: scrub(response.body, secrets)
+            body: scrubbedBody(response.body, secrets)
         };
     }
+}
+/**
+ * The body without the secrets: cut from its text, then, for JSON, from every string once its escapes
+ * are decoded (an echo may spell a credential `\u0041...`), before anything reads the body or clips
+ * its messages, which would leave a prefix of a long credential that no longer matches whole.
+ */
+function scrubbedBody(text, secrets) {
+    const plain = scrub(text, secrets);
+    let parsed;
+    try {
+        parsed = JSON.parse(plain);
+    }
+    catch {
+        return plain;
+    }
+    // Nothing the action reads lies deeper than a few levels; deeper values are dropped rather than
+    // walked, so a body nested thousands deep cannot exhaust the stack.
+    const deep = (value, depth) => {
+        if (typeof value === 'string')
+            return scrub(value, secrets);
+        if (typeof value !== 'object' || value === null)
+            return value;
+        if (depth >= MAX_DEPTH)
+            return null;
+        if (Array.isArray(value))
+            return value.map(item => deep(item, depth + 1));
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [scrub(k, secrets), deep(v, depth + 1)]));
+    };
+    return JSON.stringify(deep(parsed, 0));
 }
 
 ;// CONCATENATED MODULE: ./src/codearts/iam.ts
@@ -1039,14 +1073,16 @@ const external_node_http_namespaceObject = require("node:http");
 ;// CONCATENATED MODULE: external "node:dns"
 const external_node_dns_namespaceObject = require("node:dns");
 ;// CONCATENATED MODULE: ./src/codearts/lookup.ts
-// Host name lookup that a silent DNS server cannot turn into a hang.
+// Host name lookup that a DNS server in trouble cannot turn into a hang.
 //
 // Node's usual lookup (getaddrinfo) runs on a libuv worker thread, and a process cannot exit while such a
-// thread is stuck: with a DNS server that never answers, the step would outlive its timeout by the
-// resolver's own timeouts, however the request itself is abandoned. So a name is first asked of DNS
-// through c-ares, which runs on the event loop and is dropped at exit. Only once DNS has answered at all
-// (even "no such name") does the system's own lookup run, with its hosts file, search domains and
-// nsswitch order, none of which this changes. Names in the hosts file skip the probe.
+// thread is stuck, not even through process.exit(): with a DNS server that never answers, or one that
+// answers A queries but drops AAAA ones, or a dead first server in resolv.conf, the step would outlive
+// its timeout (and the runner's SIGTERM) by the resolver's own timeouts, however the request itself is
+// abandoned. So a name is asked of DNS through c-ares, which runs on the event loop and is dropped at
+// exit, and its addresses are used as they come. The system's own lookup (hosts file, search domains,
+// nsswitch) runs only for names in the hosts file, and for names DNS says it does not know, which
+// something other than DNS may still resolve.
 
 
 // c-ares answers these when it heard nothing from DNS at all.
@@ -1090,15 +1126,36 @@ function createLookup(options = {}) {
             systemLookup(hostname, lookupOptions, callback);
             return;
         }
-        resolver().resolve4(hostname, error => {
-            if (error && SILENT.has(error.code ?? '')) {
-                callback(Object.assign(new Error(`DNS did not answer for ${hostname}`), { code: error.code }), '', 4);
-                return;
-            }
-            systemLookup(hostname, lookupOptions, callback);
-        });
+        const answer = (addresses, family) => {
+            if (lookupOptions.all)
+                callback(null, addresses.map(address => ({ address, family })));
+            else
+                callback(null, addresses[0], family);
+        };
+        const ask = (family) => {
+            const done = (error, addresses) => {
+                if (!error && addresses.length > 0)
+                    return answer(addresses, family);
+                if (error && SILENT.has(error.code ?? '')) {
+                    const silent = new Error(`DNS did not answer for ${hostname}`);
+                    return callback(Object.assign(silent, { code: error.code }), '', family);
+                }
+                // The name has no IPv4 address: perhaps an IPv6 one.
+                if (family === 4 && error?.code === external_node_dns_namespaceObject.NODATA)
+                    return ask(6);
+                systemLookup(hostname, lookupOptions, callback);
+            };
+            if (family === 4)
+                resolver().resolve4(hostname, done);
+            else
+                resolver().resolve6(hostname, done);
+        };
+        ask(familyOf(lookupOptions.family) === 6 ? 6 : 4);
     };
     return { lookup, cancel: () => made?.cancel() };
+}
+function familyOf(family) {
+    return family === 'IPv6' ? 6 : family === 'IPv4' ? 4 : Number(family ?? 0);
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
@@ -2118,6 +2175,7 @@ function runReport(run) {
 
 
 
+
 const MAX_REQUEST_MS = 30_000;
 const MIN_REQUEST_MS = 2_000;
 // Less time left than this, and a request could only fail (and be reported as a fault).
@@ -2142,6 +2200,10 @@ const defaultSleep = (ms) => new Promise(resolve => setTimeout(resolve, ms));
 function problemWith(run, runId) {
     if (run === null)
         return 'the status answer is not a JSON object';
+    // It would reach URLs, the log and the outputs, which workflows may paste into scripts.
+    if (run.runId !== null && !ID_PATTERN.test(run.runId)) {
+        return `the answer names its run ${quote(run.runId)}, which is not a run id (${ID_RULE})`;
+    }
     if (runId !== undefined && run.runId !== runId) {
         return `the answer describes run ${quote(run.runId ?? '(none)')}, not run ${runId}`;
     }
@@ -2421,8 +2483,10 @@ function itemState(item) {
     return stateOfWord(item.outcome) ?? stateOfWord(item.status) ?? 'unknown';
 }
 /**
- * Text as HTML, cut to a cell's length: entities for markup characters, `|` (which would end a
- * Markdown table cell) and backticks (so that only the timeline's own fence has any).
+ * Text as HTML, cut to a cell's length, with XML's five entities and no others: the runner masks a
+ * secret in the summary in that form too, so a workflow secret passed as a run parameter stays masked.
+ * `|` and backticks need none: every line of server text is inside an HTML block (no blank line can
+ * end it), where Markdown does not apply.
  */
 function escapeHtml(value) {
     return clip(value, MAX_CELL_CHARS)
@@ -2430,9 +2494,7 @@ function escapeHtml(value) {
         .replace(/</g, '&lt;')
         .replace(/>/g, '&gt;')
         .replace(/"/g, '&quot;')
-        .replace(/'/g, '&#39;')
-        .replace(/\|/g, '&#124;')
-        .replace(/`/g, '&#96;')
+        .replace(/'/g, '&apos;')
         .replace(/\r?\n/g, '<br>')
         .replace(/\p{Cc}/gu, ' ');
 }
@@ -2775,6 +2837,7 @@ async function report(run, verdict, settings, runId, summary = settings.summary)
     if (run)
         group('CodeArts run report', runReport(run));
     if (verdict.message === undefined) {
+        process.exitCode = 0;
         // wait: false ends green with the run still going: that is not the pipeline succeeding.
         if (run?.phase === 'completed') {
             info(`Pipeline ${quote(run.pipelineName ?? settings.pipelineId)} succeeded.`);
@@ -2782,7 +2845,6 @@ async function report(run, verdict, settings, runId, summary = settings.summary)
     }
     else {
         error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' });
-        process.exitCode = 1;
     }
     await bestEffort('set the outputs', () => {
         const outputs = outputsOf(run, verdict.conclusion);
@@ -2843,6 +2905,9 @@ async function startRun(api, settings, parameters, requestMs, signal) {
     };
 }
 async function run() {
+    // Failed until a verdict of success says otherwise: a path that ends with no verdict (a bug, an event
+    // loop left with nothing to do) must not pass.
+    process.exitCode = 1;
     let settings;
     try {
         settings = readInputs();
@@ -2885,7 +2950,9 @@ async function run() {
         const requestMs = Math.min(requestTimeoutMs(settings.pollIntervalMs), settings.timeoutMs);
         let runId = settings.buildId;
         if (settings.start) {
-            const started = await startRun(api, settings, settings.start.parameters, requestMs, cancel.signal);
+            const started = await startRun(api, settings, settings.start.parameters, 
+            // Not cut to the timeout, which bounds the wait: under a second the start would not be sent.
+            requestTimeoutMs(settings.pollIntervalMs), cancel.signal);
             if ('verdict' in started) {
                 await report(null, started.verdict, settings, started.runId);
                 return;

@@ -110,13 +110,13 @@ async function report(
 ): Promise<void> {
   if (run) core.group('CodeArts run report', runReport(run))
   if (verdict.message === undefined) {
+    process.exitCode = 0
     // wait: false ends green with the run still going: that is not the pipeline succeeding.
     if (run?.phase === 'completed') {
       core.info(`Pipeline ${quote(run.pipelineName ?? settings.pipelineId)} succeeded.`)
     }
   } else {
     core.error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' })
-    process.exitCode = 1
   }
   await bestEffort('set the outputs', () => {
     const outputs = outputsOf(run, verdict.conclusion)
@@ -191,6 +191,9 @@ async function startRun(
 }
 
 export async function run(): Promise<void> {
+  // Failed until a verdict of success says otherwise: a path that ends with no verdict (a bug, an event
+  // loop left with nothing to do) must not pass.
+  process.exitCode = 1
   let settings: Settings
   try {
     settings = readInputs()
@@ -238,7 +241,8 @@ export async function run(): Promise<void> {
         api,
         settings,
         settings.start.parameters,
-        requestMs,
+        // Not cut to the timeout, which bounds the wait: under a second the start would not be sent.
+        requestTimeoutMs(settings.pollIntervalMs),
         cancel.signal
       )
       if ('verdict' in started) {

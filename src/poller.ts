@@ -3,6 +3,7 @@ import { ABORTED, unlessAborted } from './abortable.js'
 import type { Answer } from './codearts/answer.js'
 import { quote } from './quote.js'
 import { formatDuration } from './duration.js'
+import { ID_PATTERN, ID_RULE } from './ids.js'
 import type { Run } from './model.js'
 import { describeChanges } from './progress.js'
 
@@ -67,6 +68,10 @@ const defaultSleep = (ms: number): Promise<void> => new Promise(resolve => setTi
 /** Why an answer cannot be used, or undefined when it can. */
 function problemWith(run: Run | null, runId: string | undefined): string | undefined {
   if (run === null) return 'the status answer is not a JSON object'
+  // It would reach URLs, the log and the outputs, which workflows may paste into scripts.
+  if (run.runId !== null && !ID_PATTERN.test(run.runId)) {
+    return `the answer names its run ${quote(run.runId)}, which is not a run id (${ID_RULE})`
+  }
   if (runId !== undefined && run.runId !== runId) {
     return `the answer describes run ${quote(run.runId ?? '(none)')}, not run ${runId}`
   }

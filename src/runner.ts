@@ -15,6 +15,13 @@ export function getInput(name: string, options: { trimWhitespace?: boolean } = {
   return options.trimWhitespace === false ? value : value.trim()
 }
 
+// The runner also obeys the old `##[name]value` form of a command anywhere in a line, so server text
+// (a stage name, a task's message) carrying one could set an output or stop command processing. A
+// zero-width space between the two # keeps it plain text; nothing of ours writes that form.
+function inert(text: string): string {
+  return text.replace(/##\[/g, '#\u200B#[')
+}
+
 // Workflow command escaping, as the runner unescapes it.
 function escapeData(text: string): string {
   return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A')
@@ -31,9 +38,11 @@ function command(
 ): void {
   const props = Object.entries(properties)
     .filter(([, value]) => value)
-    .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
+    .map(([key, value]) => `${key}=${escapeProperty(inert(String(value)))}`)
     .join(',')
-  process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escapeData(message)}${EOL}`)
+  // A value to mask is the user's own and must reach the runner exactly as it is.
+  const data = name === 'add-mask' ? message : inert(message)
+  process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escapeData(data)}${EOL}`)
 }
 
 /** Registers a value for masking in the log. */
@@ -42,7 +51,7 @@ export function setSecret(secret: string): void {
 }
 
 export function info(message: string): void {
-  process.stdout.write(message + EOL)
+  process.stdout.write(inert(message) + EOL)
 }
 
 export function debug(message: string): void {

@@ -380,6 +380,35 @@ describe('hostile or broken surroundings', () => {
     expect(run.stdout).not.toMatch(/^\s*::(error|stop-commands)/m)
   })
 
+  it("cannot use the runner's old ##[command] form, which it obeys anywhere in a line", async () => {
+    const stage = 'Build ##[stop-commands]zz'
+    const message = 'step 1 ##[set-output name=detail-url;]javascript:alert(1)'
+    await serve([
+      {
+        json: v3Status({
+          buildId: 'b-12',
+          status: 'completed',
+          outcome: 'error',
+          name: 'web ##[add-mask]x',
+          stages: [
+            {
+              name: stage,
+              status: 'completed',
+              outcome: 'error',
+              tasks: [{ name: 'compile', status: 'completed', outcome: 'error', errorMsg: message }]
+            }
+          ]
+        })
+      }
+    ])
+    const run = await runAction(inputs())
+    expect(run.code).toBe(1)
+    expect(run.stdout).not.toContain('##[')
+    // Still shown, with a zero-width space between the two #, in the log and the annotation.
+    expect(run.stdout).toContain('Build #\u200b#[stop-commands]zz')
+    expect(annotations(run, 'error').join('\n')).toContain('#\u200b#[set-output name=detail-url;]')
+  })
+
   it('ends close to its timeout behind a proxy that never answers', async () => {
     const sockets: Socket[] = []
     const proxy = createServer(socket => {
@@ -474,10 +503,9 @@ describe('inputs', () => {
     expect(run.code).toBe(1)
     expect(run.summary).not.toMatch(/<img|<script/)
     expect(run.summary).toContain('&lt;script&gt;')
-    expect(run.summary).toContain('a &#124; b')
+    expect(run.summary).toMatch(/<td>a \| b<\/td>/)
     // No blank line, so no text can end the HTML early; only the chart's fence has the blank lines
     // Markdown needs around it.
-    expect(run.summary.match(/```/g)?.length ?? 0).toBeLessThanOrEqual(2)
     expect(run.summary.replace(/\n\n```mermaid\n[^`]*\n```\n\n/, '\n')).not.toMatch(/\n\s*\n/)
   })
 })

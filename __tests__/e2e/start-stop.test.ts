@@ -377,6 +377,36 @@ describe('a lost start answer', () => {
   )
 })
 
+describe('a start after a slow login', () => {
+  it('is not sent with too little of its time limit left, so no run is left behind', async () => {
+    // poll-interval 0.1 gives the start a 2 s limit; the login takes 1.5 s of it.
+    const fake = await serve([v3Running('b-started')], {
+      auth: {
+        iam: { username: 'ci-user', password: 'Pa55-word-SECRET', domain: 'acme', tokens: ['T-1'] },
+        loginDelayMs: [1_500]
+      }
+    })
+    const run = await runAction({
+      'pipeline-id': 'pipe-1',
+      endpoint: fake.url,
+      region: 'cn-north-4',
+      'iam-endpoint': fake.url,
+      'iam-username': 'ci-user',
+      'iam-password': 'Pa55-word-SECRET',
+      'iam-domain': 'acme',
+      start: 'true',
+      'poll-interval': '0.1',
+      timeout: '20'
+    })
+    expect(run.code).toBe(1)
+    expect(fake.calls('login')).toHaveLength(1)
+    expect(fake.calls('start')).toHaveLength(0)
+    const [error] = annotations(run, 'error')
+    expect(error).toContain('too few were left to send it')
+    expect(error).not.toMatch(/may (or may not )?have started/)
+  })
+})
+
 describe('wait: false', () => {
   it('starts, reads the run once for its link, and ends green', async () => {
     const fake = await serve([v3Running('b-started')])

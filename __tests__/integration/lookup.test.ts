@@ -1,4 +1,4 @@
-// The DNS probe against real UDP sockets: a silent server must never reach the system's lookup.
+// The lookup against real UDP sockets: DNS in trouble must never reach the system's lookup.
 import * as dgram from 'node:dgram'
 import * as dns from 'node:dns'
 import type { AddressInfo } from 'node:net'
@@ -10,16 +10,40 @@ afterEach(() => {
   for (const socket of sockets.splice(0)) socket.close()
 })
 
-/** A DNS server on 127.0.0.1 that answers every query with "no such name", or never answers. */
-async function dnsServer(answer: boolean): Promise<number> {
+type DnsBehaviour = 'silent' | 'nxdomain' | 'a-only' | 'aaaa-only'
+
+/**
+ * A DNS server on 127.0.0.1: `silent` never answers; `nxdomain` says "no such name" to everything;
+ * `a-only` answers A queries with 192.0.2.10 and drops AAAA ones (a known middlebox fault); `aaaa-only`
+ * answers AAAA with 2001:db8::10 and A with no address.
+ */
+async function dnsServer(behaviour: DnsBehaviour): Promise<number> {
   const socket = dgram.createSocket('udp4')
   sockets.push(socket)
   socket.on('message', (query, peer) => {
-    if (!answer) return
-    const reply = Buffer.from(query)
+    let end = 12
+    while (end < query.length && query[end] !== 0) end += (query[end] ?? 0) + 1
+    const type = query.readUInt16BE(end + 1)
+    const question = query.subarray(0, end + 5)
+    const reply = Buffer.from(question)
     reply[2] = (reply[2] ?? 0) | 0x80 // QR: this is a response
-    reply[3] = ((reply[3] ?? 0) & 0xf0) | 3 // RCODE 3: NXDOMAIN
-    socket.send(reply, peer.port, peer.address)
+    let record: Buffer | undefined
+    if (behaviour === 'silent' || (behaviour === 'a-only' && type === 28)) return
+    if (behaviour === 'nxdomain') reply[3] = ((reply[3] ?? 0) & 0xf0) | 3 // RCODE 3: NXDOMAIN
+    if (behaviour === 'a-only' && type === 1) record = Buffer.from([192, 0, 2, 10])
+    if (behaviour === 'aaaa-only' && type === 28) {
+      record = Buffer.from('20010db8000000000000000000000010', 'hex')
+    }
+    if (!record) return void socket.send(reply, peer.port, peer.address)
+    reply.writeUInt16BE(1, 6) // one answer
+    // The name by pointer to the question, type, class IN, a TTL of 60, the address.
+    const head = Buffer.alloc(12)
+    head.writeUInt16BE(0xc00c, 0)
+    head.writeUInt16BE(type, 2)
+    head.writeUInt16BE(1, 4)
+    head.writeUInt32BE(60, 6)
+    head.writeUInt16BE(record.length, 10)
+    socket.send(Buffer.concat([reply, head, record]), peer.port, peer.address)
   })
   await new Promise<void>(resolve => socket.bind(0, '127.0.0.1', resolve))
   return (socket.address() as AddressInfo).port
@@ -43,15 +67,18 @@ function systemLookupSpy(): { lookup: LookupFunction; asked: string[] } {
 
 function run(
   lookup: LookupFunction,
-  host: string
-): Promise<{ error: NodeJS.ErrnoException | null; address: unknown }> {
-  return new Promise(resolve => lookup(host, {}, (error, address) => resolve({ error, address })))
+  host: string,
+  options: dns.LookupOptions = {}
+): Promise<{ error: NodeJS.ErrnoException | null; address: unknown; family?: number }> {
+  return new Promise(resolve =>
+    lookup(host, options, (error, address, family) => resolve({ error, address, family }))
+  )
 }
 
 it('fails without calling the system lookup when DNS never answers', async () => {
   const system = systemLookupSpy()
   const { lookup } = createLookup({
-    resolver: resolverFor(await dnsServer(false)),
+    resolver: resolverFor(await dnsServer('silent')),
     systemLookup: system.lookup,
     hostsFile: () => ''
   })
@@ -61,10 +88,10 @@ it('fails without calling the system lookup when DNS never answers', async () =>
   expect(system.asked).toEqual([])
 })
 
-it('hands the name to the system lookup once DNS answers at all, even "no such name"', async () => {
+it('hands a name DNS does not know to the system lookup (search domains, mDNS, ...)', async () => {
   const system = systemLookupSpy()
   const { lookup } = createLookup({
-    resolver: resolverFor(await dnsServer(true)),
+    resolver: resolverFor(await dnsServer('nxdomain')),
     systemLookup: system.lookup,
     hostsFile: () => ''
   })
@@ -74,10 +101,56 @@ it('hands the name to the system lookup once DNS answers at all, even "no such n
   expect(system.asked).toEqual(['internal-only.example'])
 })
 
+it("uses DNS's own addresses, never the system lookup, so a dropped AAAA query cannot hold the exit", async () => {
+  const system = systemLookupSpy()
+  const { lookup } = createLookup({
+    resolver: resolverFor(await dnsServer('a-only')),
+    systemLookup: system.lookup,
+    hostsFile: () => ''
+  })
+  expect(await run(lookup, 'pipeline.example.com')).toEqual({
+    error: null,
+    address: '192.0.2.10',
+    family: 4
+  })
+  // Node's connect asks for every address when it may try both families.
+  const all = await run(lookup, 'pipeline.example.com', { all: true })
+  expect(all.address).toEqual([{ address: '192.0.2.10', family: 4 }])
+  expect(system.asked).toEqual([])
+})
+
+it('asks for IPv6 addresses when a name has no IPv4 one, or when only IPv6 is wanted', async () => {
+  const system = systemLookupSpy()
+  const { lookup } = createLookup({
+    resolver: resolverFor(await dnsServer('aaaa-only')),
+    systemLookup: system.lookup,
+    hostsFile: () => ''
+  })
+  expect(await run(lookup, 'v6.example.com')).toEqual({
+    error: null,
+    address: '2001:db8::10',
+    family: 6
+  })
+  expect((await run(lookup, 'v6.example.com', { family: 6 })).address).toBe('2001:db8::10')
+  expect(system.asked).toEqual([])
+})
+
+it('fails without the system lookup when only IPv6 is wanted and DNS never answers', async () => {
+  const system = systemLookupSpy()
+  const { lookup } = createLookup({
+    resolver: resolverFor(await dnsServer('a-only')),
+    systemLookup: system.lookup,
+    hostsFile: () => ''
+  })
+  const { error } = await run(lookup, 'pipeline.example.com', { family: 6 })
+  expect(error?.code).toBe(dns.TIMEOUT)
+  expect(system.asked).toEqual([])
+})
+
 it('skips the probe for names in the hosts file and for localhost', async () => {
   const system = systemLookupSpy()
   const { lookup } = createLookup({
-    resolver: resolverFor(await dnsServer(false)),
+    resolver: resolverFor(await dnsServer('silent')),
     systemLookup: system.lookup,
     hostsFile: () => '10.0.0.5  Pipeline.Private.Example  # pinned\n'
   })

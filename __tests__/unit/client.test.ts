@@ -107,11 +107,11 @@ describe('CodeArtsClient.request', () => {
 
   it('sends a POST body as JSON with its Content-Type', async () => {
     const { client, requests } = tokenClient(() => ok({}))
-    await client.request('POST', '/start', { build_params: [{ name: 'a', value: 'é' }] }, 99)
+    await client.request('POST', '/start', { build_params: [{ name: 'a', value: 'é' }] }, 5_000)
     expect(requests[0]?.method).toBe('POST')
     expect(requests[0]?.body).toBe('{"build_params":[{"name":"a","value":"é"}]}')
     expect(requests[0]?.headers['Content-Type']).toBe('application/json;charset=UTF-8')
-    expect(requests[0]?.timeoutMs).toBe(99)
+    expect(requests[0]?.timeoutMs).toBe(5_000)
   })
 
   it('gives the transport what is left of the time limit after the credentials', async () => {
@@ -134,6 +134,33 @@ describe('CodeArtsClient.request', () => {
     })
     await client.request('GET', '/x', undefined, 1000)
     expect(requests[0]?.timeoutMs).toBe(700)
+  })
+
+  it('does not send a POST when the credentials left it under a second of its limit', async () => {
+    let now = 1000
+    const { transport, requests } = fakeTransport(() => ok({}))
+    const slowAuth: Auth = {
+      headers: async () => {
+        now += 2_100
+        return { 'X-Auth-Token': TOKEN }
+      },
+      renew: () => false
+    }
+    const client = new CodeArtsClient({
+      endpoint: ENDPOINT,
+      auth: slowAuth,
+      credentials: TOKEN_CREDENTIALS,
+      transport,
+      secrets: new Set(),
+      now: () => now
+    })
+    const answer = await client.request('POST', '/start', {}, 3_000)
+    expect(requests).toHaveLength(0)
+    expect(answer).toMatchObject({ kind: 'transient', notSent: true })
+    expect(answer.kind !== 'ok' && answer.reason).toContain('2100 ms of the request')
+    // A GET is still sent with what is left: a late status can still be read.
+    await client.request('GET', '/status', undefined, 3_000)
+    expect(requests).toHaveLength(1)
   })
 
   it('cuts an echoed token out of the answer, plain or with escaped slashes', async () => {
@@ -188,6 +215,27 @@ describe('CodeArtsClient.request', () => {
       })).transport
     })
     const answer = await client.request('GET', '/s', undefined, 1000)
+    expect(JSON.stringify(answer)).not.toContain('kkkkkkkkkk')
+  })
+
+  it('leaves no prefix of a long token echoed in \\u escapes, though the message is cut', async () => {
+    // Only a JSON parser decodes the echo, and the reason keeps the first 300 characters of it.
+    const long = `T${'k'.repeat(480)}+`
+    const echoed = long.replace('+', '\\u002b')
+    const client = new CodeArtsClient({
+      endpoint: 'https://api.example.com',
+      auth: tokenAuth(long),
+      credentials: { method: 'token', token: long },
+      secrets: new Set([long]),
+      transport: fakeTransport(() => ({
+        status: 401,
+        headers: {},
+        body: `{"error_code":"APIGW.0301","error_msg":"Incorrect token ${echoed}"}`
+      })).transport
+    })
+    const answer = await client.request('GET', '/s', undefined, 1000)
+    expect(answer.kind).toBe('fatal')
+    expect(answer.kind !== 'ok' && answer.reason).toContain('Incorrect token ***')
     expect(JSON.stringify(answer)).not.toContain('kkkkkkkkkk')
   })
 
@@ -349,7 +397,11 @@ describe('CodeArtsClient with IAM password login', () => {
   it('leaves the new login to the next poll when no time is left, then fails if that token expires too', async () => {
     const { client, kinds } = passwordClient(() => refused('APIGW.0307'), { advance: 600 })
     const first = await client.request('GET', '/s', undefined, 1000)
-    expect(first).toEqual({ kind: 'transient', reason: 'the token expired; logging in again' })
+    expect(first).toEqual({
+      kind: 'transient',
+      reason: 'the token expired; logging in again',
+      notSent: true
+    })
     expect(kinds()).toEqual(['login', 'api'])
     const second = await client.request('GET', '/s', undefined, 1000)
     expect(second.kind).toBe('fatal')

@@ -718,7 +718,7 @@ function tables(html: string): number[][] {
 
 /**
  * The summary holds nothing the server could have made markup, chart syntax or a table of: only the
- * action's own tags, an entity for every `&`, no raw `|` (it would end a Markdown table cell) and no
+ * action's own tags, an entity for every `&`, every line inside HTML (so no Markdown) and no
  * `<script`; every row as wide as its table; chart lines of the action's own shapes; under GitHub's
  * limit; a heading that says the verdict; and every stage and task shown or counted as left out.
  */
@@ -739,9 +739,12 @@ function checkSummary(html: string, run: Run | null, conclusion: Conclusion): { 
       assert.match(line, CHART_LINE, `not a chart line of the action's: ${shortly(line, 300)}`)
     }
   }
-  assert.ok(!markup.includes('```'))
+  // Every line inside an HTML block, where Markdown (tables, fences, emphasis) does not apply.
+  for (const line of markup.split('\n')) {
+    if (line !== '') assert.match(line, /^</, `a line outside the HTML: ${shortly(line, 300)}`)
+  }
   const bare = markup.replace(OWN_TAG, '').replace(ENTITY, '')
-  for (const c of ['<', '>', '&', '|']) {
+  for (const c of ['<', '>', '&']) {
     const at = bare.indexOf(c)
     assert.ok(
       at < 0,
@@ -1049,7 +1052,9 @@ async function runWait(s: Scenario, parse = s.version === 'v3' ? parseV3Status :
 /** The run an answer is about (by the generation's own id field), when it is a usable object. */
 function aboutRun(answer: Answer, version: ApiVersion): string | null {
   if (answer.kind !== 'ok' || !isPlainObject(answer.body)) return null
-  return textOf(answer.body[version === 'v3' ? 'build_id' : 'id'])
+  const id = textOf(answer.body[version === 'v3' ? 'build_id' : 'id'])
+  // An answer naming its run with what is not an id names no run the action can use.
+  return id !== null && /^[A-Za-z0-9_-]{1,128}$/.test(id) ? id : null
 }
 
 /** Whether an answer says, in the API's documented words, that its run completed / succeeded. */
@@ -1319,7 +1324,7 @@ describe('the checks above catch what they are there to catch', () => {
     const mutants = [
       html.replace('<td>xxxx</td>', '<td>xxxx<img src=x onerror=alert(1)></td>'),
       html.replace('<td>xxxx</td>', '<td>xxxx<td></td>'),
-      html.replace('<td>xxxx</td>', '<td>xx|xx</td>'),
+      html.replace('<td>xxxx</td>', '<td>xxxx\n| a | b |</td>'),
       html.replace('<td>xxxx</td>', '<td>a & b</td>'),
       html.replace(/(\n {4}\S+ )Default task/, '$1Default: task'),
       html.replace('```mermaid', '```mermaid\n%%{init: {}}%%'),

