@@ -796,8 +796,21 @@ function noAnswer(error, what = '') {
             reason: `${reason}: the TLS certificate is not trusted; check the endpoint (or iam-endpoint) input, or give the runner its CA with NODE_EXTRA_CA_CERTS`
         };
     }
+    // Failed before a connection was made: the request surely did not reach the API.
+    if (typeof code === 'string' && UNCONNECTED.has(code))
+        return { kind: 'transient', reason, notSent: true };
     return { kind: 'transient', reason };
 }
+/** Node's codes for a connection never made: no address for the host, or no route or listener there. */
+const UNCONNECTED = new Set([
+    'ENOTFOUND',
+    'EAI_AGAIN',
+    'ETIMEOUT',
+    'ECANCELLED',
+    'ECONNREFUSED',
+    'EHOSTUNREACH',
+    'ENETUNREACH'
+]);
 
 ;// CONCATENATED MODULE: ./src/codearts/client.ts
 
@@ -2813,6 +2826,7 @@ function authFor(credentials, transport, secrets) {
 // The runner sends SIGINT on cancel and SIGTERM 7.5 s later: stopping the run and writing the summary
 // must fit well inside that. A start request in flight gets a little time to bring the run's id.
 const STOP_TIMEOUT_MS = 3_000;
+const START_MIN_MS = 10_000;
 const START_GRACE_MS = 2_500;
 const CANCEL_DEADLINE_MS = 6_500;
 function describeTarget(settings) {
@@ -2951,8 +2965,8 @@ async function run() {
         let runId = settings.buildId;
         if (settings.start) {
             const started = await startRun(api, settings, settings.start.parameters, 
-            // Not cut to the timeout, which bounds the wait: under a second the start would not be sent.
-            requestTimeoutMs(settings.pollIntervalMs), cancel.signal);
+            // Not cut to the timeout, which bounds the wait; and never short, as an IAM login comes out of it.
+            Math.max(requestTimeoutMs(settings.pollIntervalMs), START_MIN_MS), cancel.signal);
             if ('verdict' in started) {
                 await report(null, started.verdict, settings, started.runId);
                 return;

@@ -74,6 +74,7 @@ function authFor(credentials: Credentials, transport: Transport, secrets: Set<st
 // The runner sends SIGINT on cancel and SIGTERM 7.5 s later: stopping the run and writing the summary
 // must fit well inside that. A start request in flight gets a little time to bring the run's id.
 const STOP_TIMEOUT_MS = 3_000
+const START_MIN_MS = 10_000
 const START_GRACE_MS = 2_500
 const CANCEL_DEADLINE_MS = 6_500
 
@@ -241,8 +242,8 @@ export async function run(): Promise<void> {
         api,
         settings,
         settings.start.parameters,
-        // Not cut to the timeout, which bounds the wait: under a second the start would not be sent.
-        requestTimeoutMs(settings.pollIntervalMs),
+        // Not cut to the timeout, which bounds the wait; and never short, as an IAM login comes out of it.
+        Math.max(requestTimeoutMs(settings.pollIntervalMs), START_MIN_MS),
         cancel.signal
       )
       if ('verdict' in started) {

@@ -334,6 +334,17 @@ describe('noAnswer', () => {
     ).toEqual({ kind: 'transient', reason: 'IAM: ECONNRESET: socket hang up' })
   })
 
+  it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEOUT', 'EHOSTUNREACH'])(
+    'marks %s, a connection never made, as not sent (a start then surely did not start)',
+    code => {
+      expect(noAnswer(new TransportError(`${code}: x`, code))).toEqual({
+        kind: 'transient',
+        reason: `${code}: x`,
+        notSent: true
+      })
+    }
+  )
+
   it('treats a timeout without a code as transient', () => {
     expect(noAnswer(new TransportError('no complete answer within 5 ms'))).toEqual({
       kind: 'transient',

@@ -170,5 +170,19 @@ export function noAnswer(error: unknown, what = ''): FailedAnswer {
       reason: `${reason}: the TLS certificate is not trusted; check the endpoint (or iam-endpoint) input, or give the runner its CA with NODE_EXTRA_CA_CERTS`
     }
   }
+  // Failed before a connection was made: the request surely did not reach the API.
+  if (typeof code === 'string' && UNCONNECTED.has(code))
+    return { kind: 'transient', reason, notSent: true }
   return { kind: 'transient', reason }
 }
+
+/** Node's codes for a connection never made: no address for the host, or no route or listener there. */
+const UNCONNECTED: ReadonlySet<string> = new Set([
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEOUT',
+  'ECANCELLED',
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH'
+])
