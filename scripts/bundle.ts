@@ -11,7 +11,7 @@ interface NccAsset {
 }
 type Ncc = (
   entry: string,
-  options: { esm: boolean; license: string; quiet: boolean }
+  options: { esm: boolean; cache: boolean; license: string; quiet: boolean }
 ) => Promise<{ code: string; assets: Record<string, NccAsset> }>
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..')
@@ -20,6 +20,8 @@ const ncc = createRequire(import.meta.url)('@vercel/ncc') as Ncc
 
 const { code, assets } = await ncc(join(ROOT, 'src/index.ts'), {
   esm: false,
+  // ncc's cache is keyed by the entry's path alone: a checkout once built as ESM would get ESM back.
+  cache: false,
   license: 'licenses.txt',
   quiet: true
 })

@@ -134,6 +134,15 @@ describe('the bundle', () => {
     expect([...loaded].filter(id => !isBuiltin(id) && !id.startsWith('./'))).toEqual([])
   })
 
+  it('is CommonJS, as dist/package.json declares (Node would refuse ESM syntax in it)', () => {
+    expect(JSON.parse(readFileSync(join(DIST, 'package.json'), 'utf8'))).toEqual({
+      type: 'commonjs'
+    })
+    for (const { name, text } of distJs()) {
+      expect({ name, esm: /^\s*(import|export)\b[^(]/m.test(text) }).toEqual({ name, esm: false })
+    }
+  })
+
   it('ships no source map', () => {
     const files = readdirSync(DIST)
     expect(files.filter(name => name.endsWith('.map'))).toEqual([])
