@@ -222,11 +222,12 @@ function getInput(name, options = {}) {
     const value = process.env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] ?? '';
     return options.trimWhitespace === false ? value : value.trim();
 }
-// The runner also obeys the old `##[name]value` form of a command anywhere in a line, so server text
-// (a stage name, a task's message) carrying one could set an output or stop command processing. A
-// zero-width space between the two # keeps it plain text; nothing of ours writes that form.
+// In a line that is not a `::` command, the runner also obeys the old `##[name ...]value` form anywhere,
+// so server text (a stage name, a task's message) carrying one could set an output or stop command
+// processing. A zero-width space between the two # keeps it plain text. Only where a command name
+// follows: any other change to the text could keep a secret in it from matching its mask.
 function inert(text) {
-    return text.replace(/##\[/g, '#\u200B#[');
+    return text.replace(/##\[(?=[\w-]+[\s;\]])/g, '#\u200B#[');
 }
 // Workflow command escaping, as the runner unescapes it.
 function escapeData(text) {
@@ -238,11 +239,9 @@ function escapeProperty(text) {
 function command(name, message, properties = {}) {
     const props = Object.entries(properties)
         .filter(([, value]) => value)
-        .map(([key, value]) => `${key}=${escapeProperty(inert(String(value)))}`)
+        .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
         .join(',');
-    // A value to mask is the user's own and must reach the runner exactly as it is.
-    const data = name === 'add-mask' ? message : inert(message);
-    process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escapeData(data)}${external_node_os_namespaceObject.EOL}`);
+    process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escapeData(message)}${external_node_os_namespaceObject.EOL}`);
 }
 /** Registers a value for masking in the log. */
 function setSecret(secret) {
@@ -801,12 +800,16 @@ function noAnswer(error, what = '') {
         return { kind: 'transient', reason, notSent: true };
     return { kind: 'transient', reason };
 }
-/** Node's codes for a connection never made: no address for the host, or no route or listener there. */
+/** Codes of a connection never made: no address for the host (DNS), or no route or listener there. */
 const UNCONNECTED = new Set([
     'ENOTFOUND',
     'EAI_AGAIN',
     'ETIMEOUT',
     'ECANCELLED',
+    'ESERVFAIL',
+    'EREFUSED',
+    'EBADRESP',
+    'EFORMERR',
     'ECONNREFUSED',
     'EHOSTUNREACH',
     'ENETUNREACH'
@@ -1093,9 +1096,10 @@ const external_node_dns_namespaceObject = require("node:dns");
 // answers A queries but drops AAAA ones, or a dead first server in resolv.conf, the step would outlive
 // its timeout (and the runner's SIGTERM) by the resolver's own timeouts, however the request itself is
 // abandoned. So a name is asked of DNS through c-ares, which runs on the event loop and is dropped at
-// exit, and its addresses are used as they come. The system's own lookup (hosts file, search domains,
-// nsswitch) runs only for names in the hosts file, and for names DNS says it does not know, which
-// something other than DNS may still resolve.
+// exit, for IPv4 and IPv6 addresses at once, and its addresses are used as they come. The system's own
+// lookup (hosts file, search domains, nsswitch) runs only for names in the hosts file and for names DNS
+// says do not exist or have no address, which something other than DNS may still resolve; any other
+// DNS failure is an error of its own, retried like a network fault.
 
 
 // c-ares answers these when it heard nothing from DNS at all.
@@ -1135,37 +1139,69 @@ function createLookup(options = {}) {
         return hosts.has(name.toLowerCase());
     };
     const lookup = (hostname, lookupOptions, callback) => {
-        if (hostname.toLowerCase() === 'localhost' || inHosts(hostname)) {
+        const name = hostname.replace(/\.$/, '');
+        if (name.toLowerCase() === 'localhost' || inHosts(name)) {
             systemLookup(hostname, lookupOptions, callback);
             return;
         }
-        const answer = (addresses, family) => {
-            if (lookupOptions.all)
-                callback(null, addresses.map(address => ({ address, family })));
-            else
-                callback(null, addresses[0], family);
-        };
-        const ask = (family) => {
-            const done = (error, addresses) => {
-                if (!error && addresses.length > 0)
-                    return answer(addresses, family);
-                if (error && SILENT.has(error.code ?? '')) {
-                    const silent = new Error(`DNS did not answer for ${hostname}`);
-                    return callback(Object.assign(silent, { code: error.code }), '', family);
-                }
-                // The name has no IPv4 address: perhaps an IPv6 one.
-                if (family === 4 && error?.code === external_node_dns_namespaceObject.NODATA)
-                    return ask(6);
+        const wanted = familyOf(lookupOptions.family);
+        const families = wanted === 4 ? [4] : wanted === 6 ? [6] : [4, 6];
+        const outcomes = new Map();
+        let settled = false;
+        let delay;
+        const finish = () => {
+            if (settled)
+                return;
+            settled = true;
+            clearTimeout(delay);
+            const found = ordered(families).flatMap(family => {
+                const outcome = outcomes.get(family);
+                return Array.isArray(outcome) ? outcome.map(address => ({ address, family })) : [];
+            });
+            const first = found[0];
+            if (first) {
+                if (lookupOptions.all)
+                    callback(null, found);
+                else
+                    callback(null, first.address, first.family);
+                return;
+            }
+            const codes = [...outcomes.values()].map(o => (Array.isArray(o) ? external_node_dns_namespaceObject.NODATA : o));
+            // DNS knows no such name, or no address for it: search domains or mDNS still may.
+            if (codes.every(code => code === external_node_dns_namespaceObject.NOTFOUND || code === external_node_dns_namespaceObject.NODATA)) {
                 systemLookup(hostname, lookupOptions, callback);
-            };
-            if (family === 4)
-                resolver().resolve4(hostname, done);
-            else
-                resolver().resolve6(hostname, done);
+                return;
+            }
+            const code = codes.find(c => SILENT.has(c)) ?? codes.find(c => c !== external_node_dns_namespaceObject.NOTFOUND && c !== external_node_dns_namespaceObject.NODATA);
+            const what = SILENT.has(code) ? 'did not answer' : 'could not answer';
+            callback(Object.assign(new Error(`DNS ${what} for ${hostname}`), { code }), '', families[0]);
         };
-        ask(familyOf(lookupOptions.family) === 6 ? 6 : 4);
+        const done = (family) => (error, addresses) => {
+            if (settled)
+                return;
+            outcomes.set(family, error ? (error.code ?? 'EDNS') : addresses);
+            if (outcomes.size === families.length)
+                return finish();
+            // One family has addresses: the other gets a moment more, not its full timeout (a server that
+            // drops AAAA queries would otherwise cost seconds per connection).
+            if (addresses?.length)
+                delay ??= setTimeout(finish, RESOLUTION_DELAY_MS);
+        };
+        for (const family of families) {
+            if (family === 4)
+                resolver().resolve4(name, done(4));
+            else
+                resolver().resolve6(name, done(6));
+        }
     };
     return { lookup, cancel: () => made?.cancel() };
+}
+// RFC 8305's resolution delay: how long to wait for the second family once the first has answered.
+const RESOLUTION_DELAY_MS = 50;
+/** IPv4 first, as Node's own lookup orders them unless told IPv6 first. */
+function ordered(families) {
+    const order = external_node_dns_namespaceObject.getDefaultResultOrder?.();
+    return order === 'ipv6first' ? [...families].reverse() : families;
 }
 function familyOf(family) {
     return family === 'IPv6' ? 6 : family === 'IPv4' ? 4 : Number(family ?? 0);

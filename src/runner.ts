@@ -15,11 +15,12 @@ export function getInput(name: string, options: { trimWhitespace?: boolean } = {
   return options.trimWhitespace === false ? value : value.trim()
 }
 
-// The runner also obeys the old `##[name]value` form of a command anywhere in a line, so server text
-// (a stage name, a task's message) carrying one could set an output or stop command processing. A
-// zero-width space between the two # keeps it plain text; nothing of ours writes that form.
+// In a line that is not a `::` command, the runner also obeys the old `##[name ...]value` form anywhere,
+// so server text (a stage name, a task's message) carrying one could set an output or stop command
+// processing. A zero-width space between the two # keeps it plain text. Only where a command name
+// follows: any other change to the text could keep a secret in it from matching its mask.
 function inert(text: string): string {
-  return text.replace(/##\[/g, '#\u200B#[')
+  return text.replace(/##\[(?=[\w-]+[\s;\]])/g, '#\u200B#[')
 }
 
 // Workflow command escaping, as the runner unescapes it.
@@ -38,11 +39,9 @@ function command(
 ): void {
   const props = Object.entries(properties)
     .filter(([, value]) => value)
-    .map(([key, value]) => `${key}=${escapeProperty(inert(String(value)))}`)
+    .map(([key, value]) => `${key}=${escapeProperty(String(value))}`)
     .join(',')
-  // A value to mask is the user's own and must reach the runner exactly as it is.
-  const data = name === 'add-mask' ? message : inert(message)
-  process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escapeData(data)}${EOL}`)
+  process.stdout.write(`::${name}${props ? ` ${props}` : ''}::${escapeData(message)}${EOL}`)
 }
 
 /** Registers a value for masking in the log. */

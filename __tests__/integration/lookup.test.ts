@@ -10,12 +10,12 @@ afterEach(() => {
   for (const socket of sockets.splice(0)) socket.close()
 })
 
-type DnsBehaviour = 'silent' | 'nxdomain' | 'a-only' | 'aaaa-only'
+type DnsBehaviour = 'silent' | 'nxdomain' | 'servfail' | 'a-only' | 'aaaa-only' | 'dual'
 
 /**
  * A DNS server on 127.0.0.1: `silent` never answers; `nxdomain` says "no such name" to everything;
- * `a-only` answers A queries with 192.0.2.10 and drops AAAA ones (a known middlebox fault); `aaaa-only`
- * answers AAAA with 2001:db8::10 and A with no address.
+ * `servfail` fails every query; `a-only` answers A queries with 192.0.2.10 and drops AAAA ones (a known
+ * middlebox fault); `aaaa-only` answers AAAA with 2001:db8::10 and A with no address; `dual` answers both.
  */
 async function dnsServer(behaviour: DnsBehaviour): Promise<number> {
   const socket = dgram.createSocket('udp4')
@@ -30,8 +30,11 @@ async function dnsServer(behaviour: DnsBehaviour): Promise<number> {
     let record: Buffer | undefined
     if (behaviour === 'silent' || (behaviour === 'a-only' && type === 28)) return
     if (behaviour === 'nxdomain') reply[3] = ((reply[3] ?? 0) & 0xf0) | 3 // RCODE 3: NXDOMAIN
-    if (behaviour === 'a-only' && type === 1) record = Buffer.from([192, 0, 2, 10])
-    if (behaviour === 'aaaa-only' && type === 28) {
+    if (behaviour === 'servfail') reply[3] = ((reply[3] ?? 0) & 0xf0) | 2 // RCODE 2: SERVFAIL
+    if ((behaviour === 'a-only' || behaviour === 'dual') && type === 1) {
+      record = Buffer.from([192, 0, 2, 10])
+    }
+    if ((behaviour === 'aaaa-only' || behaviour === 'dual') && type === 28) {
       record = Buffer.from('20010db8000000000000000000000010', 'hex')
     }
     if (!record) return void socket.send(reply, peer.port, peer.address)
@@ -119,6 +122,39 @@ it("uses DNS's own addresses, never the system lookup, so a dropped AAAA query c
   expect(system.asked).toEqual([])
 })
 
+it('gives both families when both are wanted, IPv4 first, and only the family asked for', async () => {
+  const system = systemLookupSpy()
+  const { lookup } = createLookup({
+    resolver: resolverFor(await dnsServer('dual')),
+    systemLookup: system.lookup,
+    hostsFile: () => ''
+  })
+  // An IPv6-only runner behind NAT64 needs the IPv6 address even though there is an IPv4 one.
+  expect((await run(lookup, 'pipeline.example.com', { all: true })).address).toEqual([
+    { address: '192.0.2.10', family: 4 },
+    { address: '2001:db8::10', family: 6 }
+  ])
+  expect((await run(lookup, 'pipeline.example.com')).address).toBe('192.0.2.10')
+  expect((await run(lookup, 'pipeline.example.com', { family: 6 })).address).toBe('2001:db8::10')
+  expect((await run(lookup, 'pipeline.example.com', { family: 4, all: true })).address).toEqual([
+    { address: '192.0.2.10', family: 4 }
+  ])
+  expect(system.asked).toEqual([])
+})
+
+it('fails on a DNS failure that is not "no such name", without the system lookup', async () => {
+  const system = systemLookupSpy()
+  const { lookup } = createLookup({
+    resolver: resolverFor(await dnsServer('servfail')),
+    systemLookup: system.lookup,
+    hostsFile: () => ''
+  })
+  const { error } = await run(lookup, 'pipeline.example.com')
+  expect(error?.code).toBe(dns.SERVFAIL)
+  expect(error?.message).toBe('DNS could not answer for pipeline.example.com')
+  expect(system.asked).toEqual([])
+})
+
 it('asks for IPv6 addresses when a name has no IPv4 one, or when only IPv6 is wanted', async () => {
   const system = systemLookupSpy()
   const { lookup } = createLookup({
@@ -133,6 +169,9 @@ it('asks for IPv6 addresses when a name has no IPv4 one, or when only IPv6 is wa
   })
   expect((await run(lookup, 'v6.example.com', { family: 6 })).address).toBe('2001:db8::10')
   expect(system.asked).toEqual([])
+  // Asked for IPv4 only, it never answers with IPv6: DNS has no such address, so the system is asked.
+  expect((await run(lookup, 'v6.example.com', { family: 4 })).address).toBe('192.0.2.7')
+  expect(system.asked).toEqual(['v6.example.com'])
 })
 
 it('fails without the system lookup when only IPv6 is wanted and DNS never answers', async () => {
@@ -155,8 +194,13 @@ it('skips the probe for names in the hosts file and for localhost', async () => 
     hostsFile: () => '10.0.0.5  Pipeline.Private.Example  # pinned\n'
   })
   expect((await run(lookup, 'pipeline.private.example')).error).toBeNull()
+  expect((await run(lookup, 'pipeline.private.example.')).error).toBeNull()
   expect((await run(lookup, 'localhost')).error).toBeNull()
-  expect(system.asked).toEqual(['pipeline.private.example', 'localhost'])
+  expect(system.asked).toEqual([
+    'pipeline.private.example',
+    'pipeline.private.example.',
+    'localhost'
+  ])
 })
 
 it('reads the names of a hosts file, not its addresses or comments', () => {

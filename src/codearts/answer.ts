@@ -10,7 +10,10 @@ export type Answer =
       reason: string
       retryAfterMs?: number
       body?: unknown
-      /** The request never reached the API (credentials could not be had, or the gateway refused them). */
+      /**
+       * The request surely did not reach the API: credentials could not be had, too little time was left
+       * to send it, the gateway refused the token, or no connection was made.
+       */
       notSent?: true
     }
   | { kind: 'fatal'; reason: string; refusal?: Refusal; body?: unknown }
@@ -176,12 +179,16 @@ export function noAnswer(error: unknown, what = ''): FailedAnswer {
   return { kind: 'transient', reason }
 }
 
-/** Node's codes for a connection never made: no address for the host, or no route or listener there. */
+/** Codes of a connection never made: no address for the host (DNS), or no route or listener there. */
 const UNCONNECTED: ReadonlySet<string> = new Set([
   'ENOTFOUND',
   'EAI_AGAIN',
   'ETIMEOUT',
   'ECANCELLED',
+  'ESERVFAIL',
+  'EREFUSED',
+  'EBADRESP',
+  'EFORMERR',
   'ECONNREFUSED',
   'EHOSTUNREACH',
   'ENETUNREACH'

@@ -5,9 +5,10 @@
 // answers A queries but drops AAAA ones, or a dead first server in resolv.conf, the step would outlive
 // its timeout (and the runner's SIGTERM) by the resolver's own timeouts, however the request itself is
 // abandoned. So a name is asked of DNS through c-ares, which runs on the event loop and is dropped at
-// exit, and its addresses are used as they come. The system's own lookup (hosts file, search domains,
-// nsswitch) runs only for names in the hosts file, and for names DNS says it does not know, which
-// something other than DNS may still resolve.
+// exit, for IPv4 and IPv6 addresses at once, and its addresses are used as they come. The system's own
+// lookup (hosts file, search domains, nsswitch) runs only for names in the hosts file and for names DNS
+// says do not exist or have no address, which something other than DNS may still resolve; any other
+// DNS failure is an error of its own, retried like a network fault.
 import * as dns from 'node:dns'
 import { readFileSync } from 'node:fs'
 import type { LookupFunction } from 'node:net'
@@ -63,35 +64,69 @@ export function createLookup(options: LookupOptions = {}): Lookup {
   }
 
   const lookup: LookupFunction = (hostname, lookupOptions, callback) => {
-    if (hostname.toLowerCase() === 'localhost' || inHosts(hostname)) {
+    const name = hostname.replace(/\.$/, '')
+    if (name.toLowerCase() === 'localhost' || inHosts(name)) {
       systemLookup(hostname, lookupOptions, callback)
       return
     }
-    const answer = (addresses: string[], family: 4 | 6): void => {
-      if (lookupOptions.all)
-        callback(
-          null,
-          addresses.map(address => ({ address, family }))
-        )
-      else callback(null, addresses[0]!, family)
-    }
-    const ask = (family: 4 | 6): void => {
-      const done = (error: NodeJS.ErrnoException | null, addresses: string[]): void => {
-        if (!error && addresses.length > 0) return answer(addresses, family)
-        if (error && SILENT.has(error.code ?? '')) {
-          const silent = new Error(`DNS did not answer for ${hostname}`)
-          return callback(Object.assign(silent, { code: error.code }), '', family)
-        }
-        // The name has no IPv4 address: perhaps an IPv6 one.
-        if (family === 4 && error?.code === dns.NODATA) return ask(6)
-        systemLookup(hostname, lookupOptions, callback)
+    const wanted = familyOf(lookupOptions.family)
+    const families: Family[] = wanted === 4 ? [4] : wanted === 6 ? [6] : [4, 6]
+    const outcomes = new Map<Family, string[] | string>()
+    let settled = false
+    let delay: NodeJS.Timeout | undefined
+
+    const finish = (): void => {
+      if (settled) return
+      settled = true
+      clearTimeout(delay)
+      const found = ordered(families).flatMap(family => {
+        const outcome = outcomes.get(family)
+        return Array.isArray(outcome) ? outcome.map(address => ({ address, family })) : []
+      })
+      const first = found[0]
+      if (first) {
+        if (lookupOptions.all) callback(null, found)
+        else callback(null, first.address, first.family)
+        return
       }
-      if (family === 4) resolver().resolve4(hostname, done)
-      else resolver().resolve6(hostname, done)
+      const codes = [...outcomes.values()].map(o => (Array.isArray(o) ? dns.NODATA : o))
+      // DNS knows no such name, or no address for it: search domains or mDNS still may.
+      if (codes.every(code => code === dns.NOTFOUND || code === dns.NODATA)) {
+        systemLookup(hostname, lookupOptions, callback)
+        return
+      }
+      const code =
+        codes.find(c => SILENT.has(c)) ?? codes.find(c => c !== dns.NOTFOUND && c !== dns.NODATA)!
+      const what = SILENT.has(code) ? 'did not answer' : 'could not answer'
+      callback(Object.assign(new Error(`DNS ${what} for ${hostname}`), { code }), '', families[0])
     }
-    ask(familyOf(lookupOptions.family) === 6 ? 6 : 4)
+    const done =
+      (family: Family) =>
+      (error: NodeJS.ErrnoException | null, addresses: string[]): void => {
+        if (settled) return
+        outcomes.set(family, error ? (error.code ?? 'EDNS') : addresses)
+        if (outcomes.size === families.length) return finish()
+        // One family has addresses: the other gets a moment more, not its full timeout (a server that
+        // drops AAAA queries would otherwise cost seconds per connection).
+        if (addresses?.length) delay ??= setTimeout(finish, RESOLUTION_DELAY_MS)
+      }
+    for (const family of families) {
+      if (family === 4) resolver().resolve4(name, done(4))
+      else resolver().resolve6(name, done(6))
+    }
   }
   return { lookup, cancel: () => made?.cancel() }
+}
+
+type Family = 4 | 6
+
+// RFC 8305's resolution delay: how long to wait for the second family once the first has answered.
+const RESOLUTION_DELAY_MS = 50
+
+/** IPv4 first, as Node's own lookup orders them unless told IPv6 first. */
+function ordered(families: Family[]): Family[] {
+  const order = (dns as { getDefaultResultOrder?: () => string }).getDefaultResultOrder?.()
+  return order === 'ipv6first' ? [...families].reverse() : families
 }
 
 function familyOf(family: number | string | undefined): number {
