@@ -58,6 +58,17 @@ function resolverFor(port: number): dns.Resolver {
   return resolver
 }
 
+/** The lookup against a DNS server that behaves so, with a spy for the system's lookup. */
+async function lookupWith(behaviour: DnsBehaviour, hostsFile = '') {
+  const system = systemLookupSpy()
+  const { lookup } = createLookup({
+    resolver: resolverFor(await dnsServer(behaviour)),
+    systemLookup: system.lookup,
+    hostsFile: () => hostsFile
+  })
+  return { lookup, system }
+}
+
 /** A stand-in for getaddrinfo that records the names it was asked. */
 function systemLookupSpy(): { lookup: LookupFunction; asked: string[] } {
   const asked: string[] = []
@@ -79,12 +90,7 @@ function run(
 }
 
 it('fails without calling the system lookup when DNS never answers', async () => {
-  const system = systemLookupSpy()
-  const { lookup } = createLookup({
-    resolver: resolverFor(await dnsServer('silent')),
-    systemLookup: system.lookup,
-    hostsFile: () => ''
-  })
+  const { lookup, system } = await lookupWith('silent')
   const { error } = await run(lookup, 'pipeline.example.com')
   expect(error?.code).toBe(dns.TIMEOUT)
   expect(error?.message).toContain('DNS did not answer for pipeline.example.com')
@@ -92,12 +98,7 @@ it('fails without calling the system lookup when DNS never answers', async () =>
 })
 
 it('hands a name DNS does not know to the system lookup (search domains, mDNS, ...)', async () => {
-  const system = systemLookupSpy()
-  const { lookup } = createLookup({
-    resolver: resolverFor(await dnsServer('nxdomain')),
-    systemLookup: system.lookup,
-    hostsFile: () => ''
-  })
+  const { lookup, system } = await lookupWith('nxdomain')
   const { error, address } = await run(lookup, 'internal-only.example')
   expect(error).toBeNull()
   expect(address).toBe('192.0.2.7')
@@ -105,12 +106,7 @@ it('hands a name DNS does not know to the system lookup (search domains, mDNS, .
 })
 
 it("uses DNS's own addresses, never the system lookup, so a dropped AAAA query cannot hold the exit", async () => {
-  const system = systemLookupSpy()
-  const { lookup } = createLookup({
-    resolver: resolverFor(await dnsServer('a-only')),
-    systemLookup: system.lookup,
-    hostsFile: () => ''
-  })
+  const { lookup, system } = await lookupWith('a-only')
   expect(await run(lookup, 'pipeline.example.com')).toEqual({
     error: null,
     address: '192.0.2.10',
@@ -123,12 +119,7 @@ it("uses DNS's own addresses, never the system lookup, so a dropped AAAA query c
 })
 
 it('gives both families when both are wanted, IPv4 first, and only the family asked for', async () => {
-  const system = systemLookupSpy()
-  const { lookup } = createLookup({
-    resolver: resolverFor(await dnsServer('dual')),
-    systemLookup: system.lookup,
-    hostsFile: () => ''
-  })
+  const { lookup, system } = await lookupWith('dual')
   // An IPv6-only runner behind NAT64 needs the IPv6 address even though there is an IPv4 one.
   expect((await run(lookup, 'pipeline.example.com', { all: true })).address).toEqual([
     { address: '192.0.2.10', family: 4 },
@@ -143,12 +134,7 @@ it('gives both families when both are wanted, IPv4 first, and only the family as
 })
 
 it('fails on a DNS failure that is not "no such name", without the system lookup', async () => {
-  const system = systemLookupSpy()
-  const { lookup } = createLookup({
-    resolver: resolverFor(await dnsServer('servfail')),
-    systemLookup: system.lookup,
-    hostsFile: () => ''
-  })
+  const { lookup, system } = await lookupWith('servfail')
   const { error } = await run(lookup, 'pipeline.example.com')
   expect(error?.code).toBe(dns.SERVFAIL)
   expect(error?.message).toBe('DNS could not answer for pipeline.example.com')
@@ -156,12 +142,7 @@ it('fails on a DNS failure that is not "no such name", without the system lookup
 })
 
 it('asks for IPv6 addresses when a name has no IPv4 one, or when only IPv6 is wanted', async () => {
-  const system = systemLookupSpy()
-  const { lookup } = createLookup({
-    resolver: resolverFor(await dnsServer('aaaa-only')),
-    systemLookup: system.lookup,
-    hostsFile: () => ''
-  })
+  const { lookup, system } = await lookupWith('aaaa-only')
   expect(await run(lookup, 'v6.example.com')).toEqual({
     error: null,
     address: '2001:db8::10',
@@ -175,24 +156,17 @@ it('asks for IPv6 addresses when a name has no IPv4 one, or when only IPv6 is wa
 })
 
 it('fails without the system lookup when only IPv6 is wanted and DNS never answers', async () => {
-  const system = systemLookupSpy()
-  const { lookup } = createLookup({
-    resolver: resolverFor(await dnsServer('a-only')),
-    systemLookup: system.lookup,
-    hostsFile: () => ''
-  })
+  const { lookup, system } = await lookupWith('a-only')
   const { error } = await run(lookup, 'pipeline.example.com', { family: 6 })
   expect(error?.code).toBe(dns.TIMEOUT)
   expect(system.asked).toEqual([])
 })
 
 it('skips the probe for names in the hosts file and for localhost', async () => {
-  const system = systemLookupSpy()
-  const { lookup } = createLookup({
-    resolver: resolverFor(await dnsServer('silent')),
-    systemLookup: system.lookup,
-    hostsFile: () => '10.0.0.5  Pipeline.Private.Example  # pinned\n'
-  })
+  const { lookup, system } = await lookupWith(
+    'silent',
+    '10.0.0.5  Pipeline.Private.Example  # pinned\n'
+  )
   expect((await run(lookup, 'pipeline.private.example')).error).toBeNull()
   expect((await run(lookup, 'pipeline.private.example.')).error).toBeNull()
   expect((await run(lookup, 'localhost')).error).toBeNull()

@@ -67,6 +67,28 @@ function tokenClient(answer: (req: HttpRequest, index: number) => Reply): {
   }
 }
 
+/** A client whose credentials take `authMs` of each request's time, on a clock of its own. */
+function clientWithSlowAuth(authMs: number) {
+  let now = 1000
+  const { transport, requests } = fakeTransport(() => ok({}))
+  const slowAuth: Auth = {
+    headers: async () => {
+      now += authMs
+      return { 'X-Auth-Token': TOKEN }
+    },
+    renew: () => false
+  }
+  const client = new CodeArtsClient({
+    endpoint: ENDPOINT,
+    auth: slowAuth,
+    credentials: TOKEN_CREDENTIALS,
+    transport,
+    secrets: new Set(),
+    now: () => now
+  })
+  return { client, requests }
+}
+
 const ok = (body: unknown, headers = {}): HttpResponse => ({
   status: 200,
   headers,
@@ -115,45 +137,13 @@ describe('CodeArtsClient.request', () => {
   })
 
   it('gives the transport what is left of the time limit after the credentials', async () => {
-    let now = 1000
-    const { transport, requests } = fakeTransport(() => ok({}))
-    const slowAuth: Auth = {
-      headers: async () => {
-        now += 300
-        return { 'X-Auth-Token': TOKEN }
-      },
-      renew: () => false
-    }
-    const client = new CodeArtsClient({
-      endpoint: ENDPOINT,
-      auth: slowAuth,
-      credentials: TOKEN_CREDENTIALS,
-      transport,
-      secrets: new Set(),
-      now: () => now
-    })
+    const { client, requests } = clientWithSlowAuth(300)
     await client.request('GET', '/x', undefined, 1000)
     expect(requests[0]?.timeoutMs).toBe(700)
   })
 
   it('does not send a POST when the credentials left it under a second of its limit', async () => {
-    let now = 1000
-    const { transport, requests } = fakeTransport(() => ok({}))
-    const slowAuth: Auth = {
-      headers: async () => {
-        now += 2_100
-        return { 'X-Auth-Token': TOKEN }
-      },
-      renew: () => false
-    }
-    const client = new CodeArtsClient({
-      endpoint: ENDPOINT,
-      auth: slowAuth,
-      credentials: TOKEN_CREDENTIALS,
-      transport,
-      secrets: new Set(),
-      now: () => now
-    })
+    const { client, requests } = clientWithSlowAuth(2_100)
     const answer = await client.request('POST', '/start', {}, 3_000)
     expect(requests).toHaveLength(0)
     expect(answer).toMatchObject({ kind: 'transient', notSent: true })
