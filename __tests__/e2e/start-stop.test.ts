@@ -62,6 +62,22 @@ function v5Inputs(extra: Record<string, string> = {}): Record<string, string> {
   return inputs({ 'project-id': PROJECT, ...extra })
 }
 
+/** A start with IAM password login against the fake server, which also serves IAM. */
+function iamStartInputs(fake: FakeCodeArts): Record<string, string> {
+  return {
+    'pipeline-id': 'pipe-1',
+    endpoint: fake.url,
+    region: 'cn-north-4',
+    'iam-endpoint': fake.url,
+    'iam-username': 'ci-user',
+    'iam-password': 'Pa55-word-SECRET',
+    'iam-domain': 'acme',
+    start: 'true',
+    'poll-interval': '0.1',
+    timeout: '20'
+  }
+}
+
 function bodyOf(request: RecordedRequest | undefined): unknown {
   return JSON.parse(request?.body ?? 'null') as unknown
 }
@@ -387,18 +403,7 @@ describe('a start after a slow login', () => {
         loginDelayMs: [9_300]
       }
     })
-    const run = await runAction({
-      'pipeline-id': 'pipe-1',
-      endpoint: fake.url,
-      region: 'cn-north-4',
-      'iam-endpoint': fake.url,
-      'iam-username': 'ci-user',
-      'iam-password': 'Pa55-word-SECRET',
-      'iam-domain': 'acme',
-      start: 'true',
-      'poll-interval': '0.1',
-      timeout: '20'
-    })
+    const run = await runAction(iamStartInputs(fake))
     expect(run.code).toBe(1)
     expect(fake.calls('login')).toHaveLength(1)
     expect(fake.calls('start')).toHaveLength(0)
@@ -615,21 +620,9 @@ describe('cancelling the workflow (SIGINT)', () => {
         process.kill(cancel.pid, 'SIGINT')
       }
     }, 20)
-    const run = await runAction(
-      {
-        'pipeline-id': 'pipe-1',
-        endpoint: fake.url,
-        region: 'cn-north-4',
-        'iam-endpoint': fake.url,
-        'iam-username': 'ci-user',
-        'iam-password': 'Pa55-word-SECRET',
-        'iam-domain': 'acme',
-        start: 'true',
-        'poll-interval': '0.1',
-        timeout: '20'
-      },
-      { onSpawn: pid => (cancel.pid = pid) }
-    ).finally(() => clearInterval(watch))
+    const run = await runAction(iamStartInputs(fake), {
+      onSpawn: pid => (cancel.pid = pid)
+    }).finally(() => clearInterval(watch))
     expect(cancel.sentAt).toBeGreaterThan(0)
     expect(run.code).toBe(1)
     expect(Date.now() - cancel.sentAt).toBeLessThan(CANCEL_BOUND_MS)

@@ -49,6 +49,17 @@ function fakeTransport(answer: (req: HttpRequest, index: number) => Reply): {
 }
 
 /** A client using the token, answered by `answer`. */
+/** A client with `token`, answered `reply` every time. */
+function clientWithToken(token: string, reply: Reply): CodeArtsClient {
+  return new CodeArtsClient({
+    endpoint: ENDPOINT,
+    auth: tokenAuth(token),
+    credentials: { method: 'token', token },
+    secrets: new Set([token]),
+    transport: fakeTransport(() => reply).transport
+  })
+}
+
 function tokenClient(answer: (req: HttpRequest, index: number) => Reply): {
   client: CodeArtsClient
   requests: HttpRequest[]
@@ -193,16 +204,10 @@ describe('CodeArtsClient.request', () => {
 
   it('keeps a long token out even when the message around it is cut short', async () => {
     const long = `T${'k'.repeat(6000)}`
-    const client = new CodeArtsClient({
-      endpoint: 'https://api.example.com',
-      auth: tokenAuth(long),
-      credentials: { method: 'token', token: long },
-      secrets: new Set([long]),
-      transport: fakeTransport(() => ({
-        status: 500,
-        headers: {},
-        body: JSON.stringify({ error_code: 'X', error_msg: `bad token ${long}` })
-      })).transport
+    const client = clientWithToken(long, {
+      status: 500,
+      headers: {},
+      body: JSON.stringify({ error_code: 'X', error_msg: `bad token ${long}` })
     })
     const answer = await client.request('GET', '/s', undefined, 1000)
     expect(JSON.stringify(answer)).not.toContain('kkkkkkkkkk')
@@ -212,16 +217,10 @@ describe('CodeArtsClient.request', () => {
     // Only a JSON parser decodes the echo, and the reason keeps the first 300 characters of it.
     const long = `T${'k'.repeat(480)}+`
     const echoed = long.replace('+', '\\u002b')
-    const client = new CodeArtsClient({
-      endpoint: 'https://api.example.com',
-      auth: tokenAuth(long),
-      credentials: { method: 'token', token: long },
-      secrets: new Set([long]),
-      transport: fakeTransport(() => ({
-        status: 401,
-        headers: {},
-        body: `{"error_code":"APIGW.0301","error_msg":"Incorrect token ${echoed}"}`
-      })).transport
+    const client = clientWithToken(long, {
+      status: 401,
+      headers: {},
+      body: `{"error_code":"APIGW.0301","error_msg":"Incorrect token ${echoed}"}`
     })
     const answer = await client.request('GET', '/s', undefined, 1000)
     expect(answer.kind).toBe('fatal')
