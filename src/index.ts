@@ -1,17 +1,27 @@
-import { run } from './main.js'
+// The process: signals in, exit out. The step itself is run() in main.ts.
+import { cancelDeadlineMissed, run } from './main.js'
 
-// The step waits far more than it computes: V8's optimising compilers would add about 12 MB of resident
-// memory over a long wait (measured with npm run bench) to speed up code that runs once per poll. Turned
-// off once the first request is on its way, as loading node:v8 costs more start-up than all the rest.
-setTimeout(() => {
-  void import('node:v8').then(v8 => {
-    v8.setFlagsFromString('--no-maglev')
-    v8.setFlagsFromString('--no-turbofan')
-  })
-}, 100).unref()
+// The runner sends SIGINT on cancel and SIGTERM 7.5 s later: whatever is still under way, the step ends
+// before that.
+const CANCEL_DEADLINE_MS = 6_500
 
-// No top-level await: the bundle is CommonJS (scripts/bundle.ts). run() reports its own errors.
-void run().then(() => {
+// Failed until a verdict of success says otherwise: a path that ends with no verdict (a bug, an event
+// loop left with nothing to do) must not pass.
+process.exitCode = 1
+
+const cancel = new AbortController()
+function onSignal(signal: NodeJS.Signals): void {
+  if (cancel.signal.aborted) return
+  cancel.abort(signal)
+  setTimeout(() => {
+    cancelDeadlineMissed(CANCEL_DEADLINE_MS)
+    process.exit(1)
+  }, CANCEL_DEADLINE_MS).unref()
+}
+process.on('SIGINT', onSignal)
+process.on('SIGTERM', onSignal)
+
+void run(cancel.signal).then(() => {
   // The verdict is out. A DNS lookup or proxy handshake abandoned at the deadline can still hold the
   // event loop for many seconds; it must not hold the step.
   setTimeout(() => process.exit(), 200).unref()

@@ -1,4 +1,5 @@
 // The one place raw inputs become typed settings; everything downstream takes `Settings`.
+import { z } from 'zod'
 import { DURATION_FORMS, formatDuration, parseDuration } from './duration.js'
 import type { ApiVersion, Parameter } from './codearts/pipeline-api.js'
 import { KNOWN_REGIONS, parseEndpoint, regionEndpoint } from './endpoint.js'
@@ -55,165 +56,95 @@ export class InputError extends Error {
 const MAX_DURATION_MS = 7 * 24 * 3_600_000
 const REGION_PATTERN = /^[a-z]{2}(?:-[a-z]+)+-\d+$/
 
-// Each field reads one input: its value, or the problems with it (said after `Input "name" `). Every field
-// is read, so every bad input is reported at once, not the first one.
-type Field<T> = (text: string) => { value: T } | { problems: string[] }
+// Every message below is said after `Input "name" `, but for the parameters' whole sentences.
+const id = (error?: string) => z.string(error).regex(ID_PATTERN, `accepts ${ID_RULE}`)
 
-const ok = <T>(value: T) => ({ value })
-const bad = (...problems: string[]) => ({ problems })
-
-function id(required: boolean): Field<string> {
-  return text => {
-    if (text === '') return required ? bad(`is required: ${ID_RULE}`) : ok('')
-    return ID_PATTERN.test(text) ? ok(text) : bad(`accepts ${ID_RULE}`)
-  }
-}
-
-function duration(minMs: number): Field<number> {
+function duration(minMs: number) {
   const rule = `accepts a duration from ${formatDuration(minMs)} to ${formatDuration(MAX_DURATION_MS)}: ${DURATION_FORMS}`
-  return text => {
-    const ms = parseDuration(text)
-    return ms === undefined || ms < minMs || ms > MAX_DURATION_MS ? bad(rule) : ok(ms)
-  }
+  return z
+    .string()
+    .transform(parseDuration)
+    .pipe(z.number(rule).min(minMs, rule).max(MAX_DURATION_MS, rule))
 }
 
-const BOOLEANS: Record<string, boolean> = {
-  true: true,
-  True: true,
-  TRUE: true,
-  false: false,
-  False: false,
-  FALSE: false
-}
+const bool = z.stringbool({
+  truthy: ['true', 'True', 'TRUE'],
+  falsy: ['false', 'False', 'FALSE'],
+  case: 'sensitive',
+  error: 'accepts true or false'
+})
 
-const bool: Field<boolean> = text =>
-  Object.hasOwn(BOOLEANS, text) ? ok(BOOLEANS[text]!) : bad('accepts true or false')
+// Missing (no input, no HUAWEI_CLOUD_REGION) is a problem only where it is not optional.
+const region = z
+  .string('is required (or the HUAWEI_CLOUD_REGION environment variable, or the endpoint input)')
+  .regex(REGION_PATTERN, {
+    error: 'accepts a region name such as ap-southeast-3 or cn-north-4',
+    abort: true
+  })
 
-const apiVersion: Field<'auto' | ApiVersion> = text =>
-  text === 'auto' || text === 'v3' || text === 'v5' ? ok(text) : bad('accepts auto, v3 or v5')
-
-const endpointInput: Field<string | undefined> = text => {
-  if (text === '') return ok(undefined)
-  const parsed = parseEndpoint(text)
-  return 'url' in parsed ? ok(parsed.url) : bad(parsed.error)
-}
-
-/** The region, and the endpoint it implies unless the user names one (then any well-formed name will do). */
-function regionInput(endpointGiven: boolean): Field<{ name?: string; endpoint?: string }> {
-  return region => {
-    if (region !== '' && !REGION_PATTERN.test(region)) {
-      return bad('accepts a region name such as ap-southeast-3 or cn-north-4')
-    }
-    if (endpointGiven) return ok({ name: region || undefined })
-    if (region === '') {
-      return bad(
-        'is required (or the HUAWEI_CLOUD_REGION environment variable, or the endpoint input)'
-      )
-    }
-    const endpoint = regionEndpoint(region)
-    if (endpoint === undefined) {
-      return bad(
-        `has no known CodeArts endpoint; set the endpoint input, or use one of ${KNOWN_REGIONS.join(', ')}`
-      )
-    }
-    return ok({ name: region, endpoint })
-  }
-}
-
-// Parameter problems are whole sentences that name their line.
-const parametersInput: Field<Parameter[]> = text => {
-  const parsed = parseParameters(text)
-  return 'parameters' in parsed ? ok(parsed.parameters) : bad(...parsed.problems)
-}
-
-/** Reads every field, then builds the settings (without credentials) when none has a problem. */
-function readFields(
-  raw: Record<string, string>
-): { settings: Omit<Settings, 'credentials'> } | { problems: { name: string; message: string }[] } {
-  const problems: { name: string; message: string }[] = []
-  function read<T>(name: string, field: Field<T>): T {
-    const result = field(raw[name] ?? '')
-    if ('problems' in result) {
-      for (const message of result.problems) problems.push({ name, message })
-      // Never read: with any problem there are no settings.
-      return undefined as T
-    }
-    return result.value
-  }
-  const pipelineId = read('pipeline-id', id(true))
-  const projectId = read('project-id', id(false))
-  const version = read('api-version', apiVersion)
-  const region = read('region', regionInput(raw.endpoint !== ''))
-  const endpoint = read('endpoint', endpointInput)
-  const buildId = read('build-id', id(false))
-  const start = read('start', bool)
-  const parameters = read('parameters', parametersInput)
-  const wait = read('wait', bool)
-  const stopOnCancel = read('stop-on-cancel', bool)
-  const stopOnTimeout = read('stop-on-timeout', bool)
-  const timeoutMs = read('timeout', duration(1))
+/**
+ * One key per input, read from its text; an empty input is undefined, so its default applies. The object
+ * collects the issues of every key, so every bad input is reported at once, in this order.
+ */
+const INPUTS = z.object({
+  'pipeline-id': id(`is required: ${ID_RULE}`),
+  'project-id': id().optional(),
+  'api-version': z.enum(['auto', 'v3', 'v5'], 'accepts auto, v3 or v5').default('auto'),
+  // With the endpoint input any well-formed name will do, or none (see NEEDS_REGION_ENDPOINT).
+  region: region.optional(),
+  endpoint: z
+    .string()
+    .transform((text, ctx) => {
+      const parsed = parseEndpoint(text)
+      if ('url' in parsed) return parsed.url
+      ctx.issues.push({ code: 'custom', message: parsed.error, input: text })
+      return z.NEVER
+    })
+    .optional(),
+  'build-id': id().optional(),
+  start: bool.default(false),
+  parameters: z
+    .string()
+    .transform((text, ctx) => {
+      const parsed = parseParameters(text)
+      if ('parameters' in parsed) return parsed.parameters
+      for (const message of parsed.problems) {
+        ctx.issues.push({ code: 'custom', message, input: text })
+      }
+      return z.NEVER
+    })
+    .default([]),
+  wait: bool.default(true),
+  'stop-on-cancel': bool.default(true),
+  'stop-on-timeout': bool.default(false),
+  timeout: duration(1).prefault('1h'),
   // Polling faster only invites the gateway's throttling.
-  const pollIntervalMs = read('poll-interval', duration(100))
-  const summary = read('summary', bool)
-  if (problems.length) return { problems }
-  return {
-    settings: {
-      apiVersion: version === 'auto' ? (projectId ? 'v5' : 'v3') : version,
-      projectId: projectId || undefined,
-      pipelineId,
-      endpoint: endpoint ?? region.endpoint ?? '',
-      region: region.name,
-      buildId: buildId || undefined,
-      start: start ? { parameters } : undefined,
-      wait,
-      stopOnCancel,
-      stopOnTimeout,
-      timeoutMs,
-      pollIntervalMs,
-      summary
-    }
-  }
-}
+  'poll-interval': duration(100).prefault('10s'),
+  summary: bool.default(true)
+})
 
-const INPUT_NAMES = [
-  'pipeline-id',
-  'project-id',
-  'api-version',
-  'region',
-  'endpoint',
-  'build-id',
-  'start',
-  'parameters',
-  'wait',
-  'stop-on-cancel',
-  'stop-on-timeout',
-  'timeout',
-  'poll-interval',
-  'summary',
-  'iam-endpoint'
-]
+/** Without the endpoint input, the region is required and must imply it. */
+const NEEDS_REGION_ENDPOINT = INPUTS.extend({
+  region: region.refine(
+    name => regionEndpoint(name) !== undefined,
+    `has no known CodeArts endpoint; set the endpoint input, or use one of ${KNOWN_REGIONS.join(', ')}`
+  )
+})
+
 // Never repeated in a message: an endpoint refused for carrying a password would show the password;
 // parameters are many lines, and their problems name the line.
 const UNECHOED_INPUTS = new Set(['endpoint', 'parameters'])
-const DEFAULTS: Record<string, string> = {
-  'api-version': 'auto',
-  start: 'false',
-  wait: 'true',
-  'stop-on-cancel': 'true',
-  'stop-on-timeout': 'false',
-  timeout: '1h',
-  'poll-interval': '10s',
-  summary: 'true'
-}
+
+type RawInputs = Partial<Record<keyof typeof INPUTS.shape | 'iam-endpoint', string>>
 
 /** Inputs that only make sense together; checked on the raw values so every problem shows at once. */
-function combinationProblems(raw: Record<string, string>): string[] {
+function combinationProblems(raw: RawInputs): string[] {
   const problems: string[] = []
   const starting = raw.start?.toLowerCase() === 'true'
-  if (raw['api-version'] === 'v5' && raw['project-id'] === '') {
+  if (raw['api-version'] === 'v5' && raw['project-id'] === undefined) {
     problems.push('Input "project-id" is required with api-version v5: the CodeArts project id.')
   }
-  if (starting && raw['build-id'] !== '') {
+  if (starting && raw['build-id'] !== undefined) {
     problems.push(
       'Inputs "start" and "build-id" cannot be used together: start a run, or watch the run build-id names.'
     )
@@ -238,38 +169,59 @@ export function readSettings(source: InputSource): { settings: Settings; notes: 
   const secret = Object.fromEntries(
     CREDENTIAL_INPUTS.map(name => [name, source.getSecret(name).trim()])
   ) as Record<(typeof CREDENTIAL_INPUTS)[number], string>
-  const raw: Record<string, string> = {}
-  for (const name of INPUT_NAMES) {
-    // Parameter values are kept as written, trailing spaces of the last line included.
-    const value = name === 'parameters' ? source.get(name, true) : source.get(name).trim()
-    raw[name] = value === '' ? (DEFAULTS[name] ?? '') : value
-  }
-  const regionFromEnv = raw.region === ''
-  if (regionFromEnv) raw.region = source.env.HUAWEI_CLOUD_REGION?.trim() ?? ''
+  const raw: RawInputs = Object.fromEntries(
+    [...INPUTS.keyof().options, 'iam-endpoint'].map(name => [
+      name,
+      // Parameter values are kept as written, trailing spaces of the last line included.
+      (name === 'parameters' ? source.get(name, true) : source.get(name).trim()) || undefined
+    ])
+  )
+  const regionFromEnv = raw.region === undefined
+  raw.region ??= source.env.HUAWEI_CLOUD_REGION?.trim() || undefined
 
   const choice: CredentialChoice = chooseCredentials({
     inputs: { ...secret, 'iam-endpoint': raw['iam-endpoint'] ?? '' },
     env: name => source.getSecretEnv(name).trim(),
     region: raw.region ?? ''
   })
-  const fields = readFields(raw)
+  const parsed = (raw.endpoint === undefined ? NEEDS_REGION_ENDPOINT : INPUTS).safeParse(raw)
   const combined = combinationProblems(raw)
-  if ('settings' in fields && choice.credentials && combined.length === 0) {
+  if (parsed.success && choice.credentials && combined.length === 0) {
+    const input = parsed.data
+    const projectId = input['project-id']
+    const version = input['api-version']
     return {
-      settings: { ...fields.settings, credentials: choice.credentials },
+      settings: {
+        apiVersion: version === 'auto' ? (projectId ? 'v5' : 'v3') : version,
+        projectId,
+        pipelineId: input['pipeline-id'],
+        // Without the endpoint input, the region implies it.
+        endpoint: input.endpoint ?? regionEndpoint(input.region ?? '') ?? '',
+        region: input.region,
+        buildId: input['build-id'],
+        start: input.start ? { parameters: input.parameters } : undefined,
+        wait: input.wait,
+        stopOnCancel: input['stop-on-cancel'],
+        stopOnTimeout: input['stop-on-timeout'],
+        timeoutMs: input.timeout,
+        pollIntervalMs: input['poll-interval'],
+        summary: input.summary,
+        credentials: choice.credentials
+      },
       notes: choice.notes
     }
   }
-  const credentialProblems = choice.credentials ? [] : choice.problems
   throw new InputError([
     ...combined,
-    ...('problems' in fields ? fields.problems : []).map(({ name, message }) => {
+    ...(parsed.error?.issues ?? []).map(({ path: [key], message }) => {
+      const name = String(key) as keyof RawInputs
       if (name === 'parameters') return message
       const from = name === 'region' && regionFromEnv ? ' from HUAWEI_CLOUD_REGION' : ''
+      const value = raw[name]
       const shown =
-        UNECHOED_INPUTS.has(name) || raw[name] === '' ? '' : ` (got "${raw[name]}"${from})`
+        UNECHOED_INPUTS.has(name) || value === undefined ? '' : ` (got "${value}"${from})`
       return `Input "${name}" ${message}${shown}.`
     }),
-    ...credentialProblems
+    ...(choice.credentials ? [] : choice.problems)
   ])
 }

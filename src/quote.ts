@@ -28,3 +28,13 @@ export function quote(value: string): string {
 export function webUrl(url: string | null | undefined): string | null {
   return url && /^https?:\/\/\S+$/i.test(url) ? url : null
 }
+
+/**
+ * `text` for a plain log line. There the runner also obeys the old `##[name ...]value` command form
+ * anywhere, so server text (a stage name, a task's message) carrying one could set an output or stop
+ * command processing. A zero-width space between the two # keeps it plain text; only where a command name
+ * follows, as any other change could keep a secret in the text from matching its mask.
+ */
+export function defuseCommands(text: string): string {
+  return text.replace(/##\[(?=[\w-]+[\s;\]])/g, '#\u200B#[')
+}

@@ -46,7 +46,10 @@ async function serve(handler: Handler, host = '127.0.0.1'): Promise<number> {
 }
 
 /** A CONNECT proxy that tunnels to the given port whatever host is asked for, counting tunnels. */
-async function connectProxy(targetPort: number): Promise<{ port: number; tunnels: string[] }> {
+async function connectProxy(
+  targetPort: number,
+  host = '127.0.0.1'
+): Promise<{ port: number; tunnels: string[] }> {
   const tunnels: string[] = []
   const proxy = http.createServer()
   proxy.on('connect', (req: http.IncomingMessage, client: net.Socket) => {
@@ -60,7 +63,7 @@ async function connectProxy(targetPort: number): Promise<{ port: number; tunnels
     client.on('error', () => upstream.destroy())
     closers.push(() => upstream.destroy())
   })
-  return { port: await listen(proxy), tunnels }
+  return { port: await listen(proxy, host), tunnels }
 }
 
 function request(url: string, timeoutMs = 5000) {
@@ -152,6 +155,15 @@ it('goes through the proxy named by http_proxy', async () => {
   const port = await serve((_req, res) => res.end('via proxy'))
   const proxy = await connectProxy(port)
   process.env.http_proxy = `http://127.0.0.1:${proxy.port}`
+  const response = await request('http://pipeline.test/v3/x')
+  expect(response.body).toBe('via proxy')
+  expect(proxy.tunnels).toEqual(['pipeline.test:80'])
+})
+
+it('goes through a proxy at an IPv6 address (the URL brackets are not part of it)', async () => {
+  const port = await serve((_req, res) => res.end('via proxy'))
+  const proxy = await connectProxy(port, '::1')
+  process.env.http_proxy = `http://[::1]:${proxy.port}`
   const response = await request('http://pipeline.test/v3/x')
   expect(response.body).toBe('via proxy')
   expect(proxy.tunnels).toEqual(['pipeline.test:80'])

@@ -9,7 +9,8 @@ import { fileURLToPath } from 'node:url'
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url))
 const DIST = join(ROOT, 'dist')
-const MAX_INDEX_BYTES = 500 * 1024
+// @actions/http-client bundles undici (loaded on first need only, see patches/): about 560 KB of it.
+const MAX_INDEX_BYTES = 1024 * 1024
 
 interface PackageJson {
   scripts?: Record<string, string>
@@ -80,7 +81,7 @@ const MARKERS: [pkg: string, file: string, marker: string][] = [
   ['typescript-eslint', 'dist/index.js', 'typescript-eslint'],
   ['ts-jest', 'dist/legacy/ts-jest-transformer.js', 'TsJestTransformer'],
   ['prettier', 'index.cjs', 'resolveConfigFile'],
-  ['tsx', 'dist/cli.mjs', 'esbuild']
+  ['tsx', 'dist/cli.mjs', 'Run the script and watch for changes']
 ]
 
 beforeAll(() => {
@@ -123,7 +124,8 @@ describe('the bundle', () => {
     const loaded = new Set<string>()
     for (const { text } of distJs()) {
       const patterns = [
-        /createRequire\(import\.meta\.url\)\(\s*["']([^"']+)["']\s*\)/g,
+        // ncc's ESM form of require(), under whatever name the minifier gave createRequire.
+        /\(import\.meta\.url\)\(\s*["']([^"']+)["']\s*\)/g,
         /\brequire\(\s*["']([^"']+)["']\s*\)/g,
         /\bimport\(\s*["']([^"']+)["']\s*\)/g,
         /^\s*(?:import|export)\b[^'"]*?\bfrom\s*["']([^"']+)["']/gm
@@ -134,13 +136,9 @@ describe('the bundle', () => {
     expect([...loaded].filter(id => !isBuiltin(id) && !id.startsWith('./'))).toEqual([])
   })
 
-  it('is CommonJS, as dist/package.json declares (Node would refuse ESM syntax in it)', () => {
-    expect(JSON.parse(readFileSync(join(DIST, 'package.json'), 'utf8'))).toEqual({
-      type: 'commonjs'
-    })
-    for (const { name, text } of distJs()) {
-      expect({ name, esm: /^\s*(import|export)\b[^(]/m.test(text) }).toEqual({ name, esm: false })
-    }
+  it('is ESM, as ncc builds it and dist/package.json declares', () => {
+    expect(JSON.parse(readFileSync(join(DIST, 'package.json'), 'utf8'))).toEqual({ type: 'module' })
+    expect(readFileSync(join(DIST, 'index.js'), 'utf8')).toMatch(/^import\s*\{/)
   })
 
   it('ships no source map', () => {

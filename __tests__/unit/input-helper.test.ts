@@ -642,3 +642,45 @@ describe('readSettings credentials', () => {
     expect(error.message).not.toMatch(/SECRET-/)
   })
 })
+
+describe('readSettings problem texts and order', () => {
+  it('lists combination problems, then bad inputs in input order, then credential problems', () => {
+    const problems = problemsOf(
+      {
+        'pipeline-id': '',
+        'api-version': 'v5',
+        'build-id': 'a b',
+        start: 'TRUE',
+        parameters: 'A=1\nnope',
+        summary: 'maybe',
+        timeout: 'soon',
+        endpoint: 'https://user:hunter2pw@pipeline.example.com',
+        'access-key': AK
+      },
+      { HUAWEI_CLOUD_REGION: 'Bad Region' }
+    )
+    expect(problems).toEqual([
+      'Input "project-id" is required with api-version v5: the CodeArts project id.',
+      'Inputs "start" and "build-id" cannot be used together: start a run, or watch the run build-id names.',
+      'Input "pipeline-id" is required: letters, digits, "-" and "_" only (at most 128 characters).',
+      'Input "region" accepts a region name such as ap-southeast-3 or cn-north-4 (got "Bad Region" from HUAWEI_CLOUD_REGION).',
+      'Input "endpoint" must not carry a user name or password; it accepts an https base URL such as https://cloudpipeline-ext.ap-southeast-3.myhuaweicloud.com (http only for 127.0.0.0/8, ::1 and localhost).',
+      'Input "build-id" accepts letters, digits, "-" and "_" only (at most 128 characters) (got "a b").',
+      'Input "parameters" line 2 has no "=": each line is NAME=VALUE (blank lines and # comments are skipped).',
+      'Input "timeout" accepts a duration from 1ms to 168h: 500ms, 10s, 15m, 1h30m, or a number of seconds such as 0.2 (got "soon").',
+      'Input "summary" accepts true or false (got "maybe").',
+      'Input "secret-key" is required with "access-key".'
+    ])
+  })
+
+  it('says the region is required, or names the known regions, without an endpoint', () => {
+    expect(problemsOf({ ...BASE, region: '' })).toEqual([
+      'Input "region" is required (or the HUAWEI_CLOUD_REGION environment variable, or the endpoint input).'
+    ])
+    expect(problemsOf({ ...BASE, region: 'xx-nowhere-9' })).toEqual([
+      expect.stringMatching(
+        /^Input "region" has no known CodeArts endpoint; set the endpoint input, or use one of cn-north-1, .*, eu-west-101 \(got "xx-nowhere-9"\)\.$/
+      )
+    ])
+  })
+})

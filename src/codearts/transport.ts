@@ -1,9 +1,11 @@
 // HTTP for the API client: one request, bounded in time and size, never following a redirect, through
-// the proxy the environment names (proxy.ts).
+// the proxy the environment names. @actions/http-client chooses the agent (direct, or a tunnel through
+// https_proxy / http_proxy unless no_proxy matches); this file bounds the request itself.
+import { HttpClient } from '@actions/http-client'
 import * as http from 'node:http'
+import * as https from 'node:https'
 import type { LookupFunction } from 'node:net'
 import { createLookup } from './lookup.js'
-import { createAgents } from './proxy.js'
 
 export interface HttpRequest {
   method: 'GET' | 'POST'
@@ -39,20 +41,53 @@ export class TransportError extends Error {
 
 export const MAX_BODY_BYTES = 8 * 1024 * 1024
 
+/** What the tunnel agent (the `tunnel` package, through http-client) keeps of the proxy. */
+interface TunnelAgent extends http.Agent {
+  proxyOptions?: { host?: string; lookup?: LookupFunction }
+  sockets: never
+}
+
+/**
+ * The agent http-client gives for `url`, with two things of its tunnel put right: the CONNECT goes
+ * through our DNS lookup too (lookup.ts), and an IPv6 proxy's address loses its URL brackets.
+ */
+function agentFor(client: HttpClient, url: URL, lookup: LookupFunction): http.Agent {
+  const agent = client.getAgent(url.href) as TunnelAgent
+  const proxy = agent.proxyOptions
+  if (proxy && proxy.lookup !== lookup) {
+    proxy.lookup = lookup
+    proxy.host = proxy.host?.replace(/^\[(.*)\]$/, '$1')
+  }
+  return agent
+}
+
+/** Ends an agent's connections, a tunnel's (kept in a plain array, CONNECTs under way included) too. */
+function destroyAgent(agent: http.Agent): void {
+  const sockets: unknown = agent.sockets
+  if (Array.isArray(sockets)) {
+    for (const socket of sockets as { destroy?: () => void }[]) socket.destroy?.()
+  } else {
+    agent.destroy()
+  }
+}
+
 export function createTransport(): Transport {
   const { lookup, cancel } = createLookup()
-  const agents = createAgents(lookup)
+  const client = new HttpClient('codearts-pipeline-action', undefined, {
+    keepAlive: true,
+    allowRedirects: false
+  })
+  const used = new Set<http.Agent>()
   return {
     request: async req => {
       const url = new URL(req.url)
-      const agent = await agents.agentFor(url)
-      // Loaded only for https (see proxy.ts): node caches it, so this costs nothing after the first.
-      const client = url.protocol === 'https:' ? await import('node:https') : http
-      return send(client, agent, lookup, req)
+      const agent = agentFor(client, url, lookup)
+      used.add(agent)
+      return send(url.protocol === 'https:' ? https : http, agent, lookup, req)
     },
     close: () => {
       cancel()
-      agents.destroy()
+      for (const agent of used) destroyAgent(agent)
     }
   }
 }
@@ -77,9 +112,7 @@ function send(
     })
     const fail = (error: Error): void => {
       clearTimeout(timer)
-      reject(
-        error instanceof TransportError ? error : new TransportError(describe(error), codeOf(error))
-      )
+      reject(error instanceof TransportError ? error : transportError(error, url))
     }
     // One deadline for proxy handshake, connect, headers and body alike, so a slow drip cannot outlive
     // it. Settle here rather than wait for destroy() to emit 'error': while a proxy agent is still in
@@ -121,7 +154,34 @@ function codeOf(error: Error & { code?: unknown }): string | undefined {
   return typeof error.code === 'string' ? error.code : undefined
 }
 
-function describe(error: Error): string {
+// 407 and 403 are the proxy's final word (credentials, policy): asking again cannot help.
+const PROXY_REFUSALS: Record<string, string> = {
+  '407': 'ERR_PROXY_AUTH',
+  '403': 'ERR_PROXY_FORBIDDEN'
+}
+
+/**
+ * The error as a TransportError with Node's code. The tunnel calls every failure of a CONNECT
+ * ECONNRESET; its message keeps the proxy's status, or the cause with the cause's own code.
+ */
+function transportError(error: Error, url: URL): TransportError {
+  const tunnel =
+    /^tunneling socket could not be established, (?:statusCode=(\d+)|cause=(.*))/s.exec(
+      error.message
+    )
+  if (tunnel?.[1] !== undefined) {
+    const target = `${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`
+    return new TransportError(
+      `the proxy answered CONNECT ${target} with HTTP ${tunnel[1]}`,
+      PROXY_REFUSALS[tunnel[1]]
+    )
+  }
+  if (tunnel?.[2] !== undefined) {
+    const code = /\b(E[A-Z_]{3,})\b/.exec(tunnel[2])?.[1]
+    return new TransportError(`could not reach the proxy: ${tunnel[2]}`, code)
+  }
   const code = codeOf(error)
-  return code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message
+  const message =
+    code && !error.message.includes(code) ? `${code}: ${error.message}` : error.message
+  return new TransportError(message, code)
 }

@@ -1,0 +1,39 @@
+// The verdict out: the run report, the error annotation, the outputs and the job summary.
+import type { Run } from '../model.js'
+import { outputsOf } from '../outputs.js'
+import { runReport } from '../progress.js'
+import { quote } from '../quote.js'
+import type { Verdict } from '../result.js'
+import { bestEffort, type StepIO } from '../step-io.js'
+import { summaryHtml } from '../summary.js'
+
+export interface Report {
+  run: Run | null
+  verdict: Verdict
+  pipelineId: string
+  /** The run the step followed, when known: the build-id output even if no status named it. */
+  runId: string | undefined
+  summary: boolean
+}
+
+export async function report(io: StepIO, { run, verdict, pipelineId, runId, summary }: Report) {
+  if (run) io.group('CodeArts run report', runReport(run))
+  if (verdict.message === undefined) {
+    // wait: false ends green with the run still going: that is not the pipeline succeeding.
+    if (run?.phase === 'completed') {
+      io.info(`Pipeline ${quote(run.pipelineName ?? pipelineId)} succeeded.`)
+    }
+  } else {
+    io.error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' })
+  }
+  await bestEffort(io, 'set the outputs', () => {
+    const outputs = outputsOf(run, verdict.conclusion)
+    if (runId !== undefined) outputs['build-id'] ??= runId
+    for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
+  })
+  if (summary) {
+    await bestEffort(io, 'write the job summary', () =>
+      io.appendSummary(summaryHtml(run, verdict, pipelineId))
+    )
+  }
+}
