@@ -1,11 +1,25 @@
-// `npm run bench [-- --check]`: the performance budget (issue 7), each figure measured against a baseline
-// taken in the same run on the same machine. Prints a table and writes the figures to bench/results.json;
-// with --check, exits 1 when any figure is over budget.
+// `npm run bench [-- --node PATH] [-- --check]`: start-up and memory side by side with popular actions
+// (issue 11, item 5), and the figures that keep a budget of their own (issue 7): detection lag, status-call
+// economy, the size of dist/. Prints two tables and writes the figures to bench/results.json.
 //
-// Children get the clean environment runAction gives them. Timings are taken in this process with
-// performance.now(); the fake server runs here too, so while a child is measured this process only waits.
+// Side by side: `node -e 0`, this action (dist/index.js as it is) and each peer action in ../shared/peers
+// (next to the repository; BENCH_PEERS=dir to look elsewhere), each started with no INPUT_* variables in the
+// clean environment runAction gives a child, so each fails fast on a missing input. 25 starts of each after
+// 3 warm-ups, interleaved round-robin (the order turning each round) so that machine noise falls on all
+// alike. Time is spawn -> exit, taken here with performance.now(); peak RSS comes from the same starts, read
+// with GNU time's %M (or, without /usr/bin/time, sampled from /proc, which can miss a short child's peak).
+// Without the peers directory the bench still runs, without them and without the verdict.
+//
+// Every child runs on one Node: the one running the bench, or BENCH_NODE=/path/to/node / --node PATH.
+// What is measured is a copy of dist/ taken at the start, so that a rebuild meanwhile cannot mix two builds.
+// --check exits 1 when a figure with a budget (detection lag, status calls, dist/) is over it; the
+// side-by-side verdict is printed, never enforced.
 import { spawn, spawnSync } from 'node:child_process'
+import { createHash } from 'node:crypto'
 import {
+  accessSync,
+  constants,
+  cpSync,
   existsSync,
   mkdirSync,
   mkdtempSync,
@@ -16,22 +30,24 @@ import {
   writeFileSync
 } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { cpus, release, tmpdir, totalmem } from 'node:os'
-import { dirname, join, resolve } from 'node:path'
+import { cpus, loadavg, release, tmpdir, totalmem } from 'node:os'
+import { basename, dirname, join, relative, resolve } from 'node:path'
 import { performance } from 'node:perf_hooks'
+import { fileURLToPath } from 'node:url'
 import {
   scriptedRun,
   startFakeCodeArts,
   v3Status,
   type FakeCodeArts,
   type FakeStep,
-  type RecordedRequest,
   type Script
 } from '../__tests__/support/fake-codearts.js'
-import { ACTION_PATH, parseOutputFile, runAction } from '../__tests__/support/run-action.js'
+import { ACTION_PATH, parseOutputFile } from '../__tests__/support/run-action.js'
 
-const CHECK = process.argv.includes('--check')
+const REPO = resolve(dirname(fileURLToPath(import.meta.url)), '..')
 const DIST = dirname(ACTION_PATH)
+/** The copy of dist/index.js every measurement runs: see snapshotDist. */
+let ACTION = ACTION_PATH
 const TIME = '/usr/bin/time'
 const PIPELINE = 'pipe-1'
 const TOKEN = 'bench-token-not-a-real-secret'
@@ -49,8 +65,6 @@ const ECONOMY_WAIT_MS = 3_000
 const FAULT_ANSWERS = 10
 const DIST_BUDGET_BYTES = 500_000
 
-// Baselines, run as `node -e SCRIPT ARG...` (CommonJS, so process.argv[1] is the first ARG).
-const HTTP_GET = `require('node:http').get(process.argv[1], res => res.resume())`
 /** A bare Node poller: GET the status every `interval` ms until it reads completed, then exit. */
 const HTTP_POLLER = `
 const http = require('node:http')
@@ -64,11 +78,54 @@ const poll = () => http.get(url, res => {
   })
 })
 poll()`
-/**
- * `node -e 0` for when GNU time is missing: it would end between two samples of /proc, so it idles
- * 100 ms after start-up (its peak is the same within 0.5%).
- */
-const BARE_LINGERING = 'setTimeout(() => {}, 100)'
+
+// ---------------------------------------------------------------------------------------------------
+// Command line
+
+interface Options {
+  check: boolean
+  /** The node binary every child runs on. */
+  node: string
+  /** Where the peers are looked for, and whether the caller named it. */
+  peersDir: string
+  peersNamed: boolean
+}
+
+function options(argv: string[]): Options {
+  let check = false
+  let node = process.env.BENCH_NODE || process.execPath
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!
+    if (arg === '--check') check = true
+    else if (arg === '--node' && argv[i + 1]) node = argv[++i]!
+    else if (arg.startsWith('--node=')) node = arg.slice('--node='.length)
+    else throw new Error(`unknown argument ${arg}: npm run bench [-- --node PATH] [-- --check]`)
+  }
+  const named = process.env.BENCH_PEERS
+  return {
+    check,
+    node: resolve(node),
+    peersDir: named ? resolve(named) : resolve(REPO, '..', 'shared', 'peers'),
+    peersNamed: Boolean(named)
+  }
+}
+
+const OPTIONS = options(process.argv.slice(2))
+const NODE = OPTIONS.node
+
+function nodeVersion(): string {
+  try {
+    accessSync(NODE, constants.X_OK)
+  } catch {
+    throw new Error(`${NODE} is not an executable node (BENCH_NODE or --node)`)
+  }
+  const run = spawnSync(NODE, ['-p', 'process.version'], { env: CLEAN_ENV, encoding: 'utf8' })
+  const version = run.stdout?.trim()
+  if (run.status !== 0 || !version?.startsWith('v')) {
+    throw new Error(`${NODE} -p process.version failed: ${run.stderr || run.error?.message}`)
+  }
+  return version
+}
 
 // ---------------------------------------------------------------------------------------------------
 // Statistics and formatting
@@ -89,6 +146,15 @@ function percentile(values: number[], p: number): number {
   return s[Math.max(0, Math.ceil((p / 100) * s.length) - 1)]!
 }
 
+interface Stats {
+  median: number
+  p90: number
+  min: number
+  max: number
+  runs: number
+  samples: number[]
+}
+
 function summary(values: number[]): Stats {
   const s = sorted(values)
   return {
@@ -101,22 +167,25 @@ function summary(values: number[]): Stats {
   }
 }
 
-interface Stats {
-  median: number
-  p90: number
-  min: number
-  max: number
-  runs: number
-  samples: number[]
-}
-
 const round = (n: number, digits = 2): number => Number(n.toFixed(digits))
-const ms = (s: Stats): string => `${s.median.toFixed(1)} ms (p90 ${s.p90.toFixed(1)})`
+const msec = (n: number): string => `${n.toFixed(1)} ms`
+const ms = (s: Stats): string => `${msec(s.median)} (p90 ${s.p90.toFixed(1)})`
 const mib = (kb: number): string => `${(kb / 1024).toFixed(1)} MiB`
 const kB = (bytes: number): string => `${(bytes / 1000).toFixed(1)} kB`
 
 function progress(line: string): void {
   process.stderr.write(`${line}\n`)
+}
+
+/** Columns padded to their widest cell; `right` columns are right-aligned. */
+function table(header: string[], rows: string[][], right: boolean[] = []): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i]!.length)))
+  const line = (cells: string[]) =>
+    cells
+      .map((v, i) => (right[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd()
+  return [line(header), line(widths.map(w => '-'.repeat(w))), ...rows.map(line)].join('\n')
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -135,22 +204,28 @@ interface ChildRun {
   stderr: string
 }
 
-const hasTime = existsSync(TIME)
+// BENCH_GNU_TIME=0 forces the /proc fallback (to try it where GNU time is installed).
+const hasTime = process.env.BENCH_GNU_TIME !== '0' && existsSync(TIME)
+const PEAK_METHOD = hasTime ? `${TIME} -f %M` : '/proc/<pid>/status VmHWM, sampled every 5 ms'
 
 /**
- * `node ARGS`, optionally with its peak RSS in KiB: from GNU time's %M, else the last VmHWM seen in
- * /proc (sampled every 20 ms).
+ * `NODE ARGS`, optionally with its peak RSS in KiB: from GNU time's %M (time's own fork and exec cost
+ * well under a millisecond, alike for every child), else the last VmHWM seen in /proc.
  */
 async function runNode(
   args: string[],
   env: Record<string, string>,
-  options: { peak?: boolean; killAfterMs?: number } = {}
+  options: { peak?: boolean; killAfterMs?: number; cwd?: string } = {}
 ): Promise<ChildRun> {
   const wrapped = options.peak && hasTime
   const [command, argv] = wrapped
-    ? [TIME, ['-f', 'bench-maxrss-kb %M', process.execPath, ...args]]
-    : [process.execPath, args]
-  const child = spawn(command, argv, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    ? [TIME, ['-f', 'bench-maxrss-kb %M', NODE, ...args]]
+    : [NODE, args]
+  const child = spawn(command, argv, {
+    env,
+    cwd: options.cwd,
+    stdio: ['ignore', 'pipe', 'pipe']
+  })
   const spawnedAt = performance.now()
   let stdout = ''
   let stderr = ''
@@ -170,7 +245,7 @@ async function runNode(
       )
     }
     sample()
-    sampler = setInterval(sample, 20)
+    sampler = setInterval(sample, 5)
   }
   const killer = setTimeout(() => child.kill('SIGKILL'), options.killAfterMs ?? 60_000)
   const [code, signal, closedAt] = await new Promise<
@@ -185,9 +260,15 @@ async function runNode(
   return { code, signal, spawnedAt, closedAt, peakKb, stdout, stderr }
 }
 
-/** runAction's environment and files, for the runs that need their own spawn (a wrapper, the exit time). */
-function actionEnv(inputs: Record<string, string>): {
+function peakOf(run: ChildRun, what: string): number {
+  if (run.peakKb === undefined) throw new Error(`no peak RSS could be read for ${what}`)
+  return run.peakKb
+}
+
+/** What a runner gives a step, as runAction does: PATH, the output and summary files, no debug. */
+function runnerEnv(inputs: Record<string, string>): {
   env: Record<string, string>
+  dir: string
   finish(): Record<string, string>
 } {
   const dir = mkdtempSync(join(tmpdir(), 'codearts-bench-'))
@@ -206,6 +287,7 @@ function actionEnv(inputs: Record<string, string>): {
   }
   return {
     env,
+    dir,
     finish: () => {
       const outputs = parseOutputFile(readFileSync(outputFile, 'utf8'))
       rmSync(dir, { recursive: true, force: true })
@@ -225,11 +307,23 @@ function waitInputs(server: FakeCodeArts, buildId: string, pollInterval: string)
   }
 }
 
+/** The action waiting against a fake server: a child with the wait's inputs. */
+async function runWait(
+  server: FakeCodeArts,
+  buildId: string,
+  pollInterval: string,
+  options: { peak?: boolean; killAfterMs?: number } = {}
+): Promise<ChildRun & { outputs: Record<string, string> }> {
+  const { env, finish } = runnerEnv(waitInputs(server, buildId, pollInterval))
+  const run = await runNode([ACTION], env, options)
+  return { ...run, outputs: finish() }
+}
+
 /** Figures from a run that did not do its job would measure something else: stop the bench instead. */
-function expectSuccess(what: string, run: { code: number | null; stdout: string; stderr: string }) {
+function expectSuccess(what: string, run: ChildRun) {
   if (run.code === 0) return
   throw new Error(
-    `${what} exited with ${run.code}; the figures would be meaningless.\n` +
+    `${what} exited with ${run.code ?? run.signal}; the figures would be meaningless.\n` +
       `--- stdout ---\n${run.stdout.slice(-2000)}\n--- stderr ---\n${run.stderr.slice(-2000)}`
   )
 }
@@ -239,65 +333,95 @@ function statusPath(server: FakeCodeArts, query = ''): string {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// 1. Start-up: spawn to first API request (action, node GET) and spawn to exit (node -e 0)
+// 1. Side by side: time to fail on a missing input, and the peak RSS of that start
 
-async function startup() {
-  const completed = scriptedRun('b-start', 0, 'success')[0]!
-  // When each status request reached the script: the same moment as its atMs, in high resolution.
-  const receivedAt = new Map<RecordedRequest, number>()
-  const server = await startFakeCodeArts(request => {
-    receivedAt.set(request, performance.now())
-    return completed
-  })
-  const firstRequestAfter = (before: number, spawnedAt: number, what: string): number => {
-    const first = server.requests[before]
-    if (!first) throw new Error(`${what} made no request`)
-    const at = receivedAt.get(first) ?? first.atMs - performance.timeOrigin
-    return at - spawnedAt
+interface Contestant {
+  name: string
+  /** What the child is given after `node`. */
+  args: string[]
+  /** false: `node -e 0`, which exits 0; true: an action, which must fail with an ::error:: line. */
+  fails: boolean
+  peer: boolean
+}
+
+interface ContestantResult {
+  name: string
+  command: string
+  peer: boolean
+  timeMs: Stats
+  peakRssKb: Stats
+  /** The first ::error:: line of the last start: what the contestant failed on. */
+  failedWith?: string
+}
+
+/** The peers: each directory of `dir` with an index.js, by name. */
+function findPeers(dir: string): Contestant[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir, { withFileTypes: true })
+    .filter(entry => entry.isDirectory() && existsSync(join(dir, entry.name, 'index.js')))
+    .map(entry => entry.name)
+    .sort()
+    .map(name => ({ name, args: [join(dir, name, 'index.js')], fails: true, peer: true }))
+}
+
+async function sideBySide(peers: Contestant[]): Promise<ContestantResult[]> {
+  const contestants: Contestant[] = [
+    { name: 'node -e 0', args: ['-e', '0'], fails: false, peer: false },
+    { name: 'this action', args: [ACTION], fails: true, peer: false },
+    ...peers
+  ]
+  // Each contestant keeps its own output and summary files, and runs in its own empty directory.
+  const envs = contestants.map(() => runnerEnv({}))
+  const times: number[][] = contestants.map(() => [])
+  const peaks: number[][] = contestants.map(() => [])
+  const failedWith: (string | undefined)[] = contestants.map(() => undefined)
+
+  const once = async (k: number): Promise<[number, number]> => {
+    const contestant = contestants[k]!
+    const { env, dir } = envs[k]!
+    const run = await runNode(contestant.args, env, { peak: true, cwd: dir, killAfterMs: 20_000 })
+    const what = `${contestant.name} (${contestant.args.join(' ')})`
+    if (!contestant.fails) expectSuccess(what, run)
+    else {
+      const error = run.stdout.split('\n').find(line => line.startsWith('::error'))
+      if (run.code === 0 || run.code === null || error === undefined) {
+        throw new Error(
+          `${what} was to fail on a missing input with an ::error:: line, but exited with ` +
+            `${run.code ?? run.signal}.\n--- stdout ---\n${run.stdout.slice(-2000)}\n` +
+            `--- stderr ---\n${run.stderr.slice(-2000)}`
+        )
+      }
+      failedWith[k] = error.replace(/^::error[^:]*::/, '').replace(/%0A.*/s, ' …')
+    }
+    return [run.closedAt - run.spawnedAt, peakOf(run, what)]
   }
 
-  const action = async (): Promise<number> => {
-    const before = server.requests.length
-    let spawnedAt = 0
-    const run = await runAction(waitInputs(server, 'b-start', '100ms'), {
-      env: QUIET,
-      onSpawn: () => (spawnedAt = performance.now())
-    })
-    expectSuccess('dist/index.js', run)
-    return firstRequestAfter(before, spawnedAt, 'dist/index.js')
-  }
-  const bare = async (): Promise<number> => {
-    const run = await runNode(['-e', '0'], CLEAN_ENV)
-    expectSuccess('node -e 0', run)
-    return run.closedAt - run.spawnedAt
-  }
-  const get = async (): Promise<number> => {
-    const before = server.requests.length
-    const run = await runNode(['-e', HTTP_GET, statusPath(server)], CLEAN_ENV)
-    expectSuccess('node http GET', run)
-    return firstRequestAfter(before, run.spawnedAt, 'node http GET')
-  }
-
-  const kinds = [action, bare, get]
-  const samples: number[][] = [[], [], []]
-  for (let round = 0; round < STARTUP_WARMUPS + STARTUP_RUNS; round++) {
-    // Interleaved, and the order turns each round, so drift and position fall on all three alike.
-    for (let k = 0; k < kinds.length; k++) {
-      const kind = (round + k) % kinds.length
-      const value = await kinds[kind]!()
-      if (round >= STARTUP_WARMUPS) samples[kind]!.push(value)
+  const rounds = STARTUP_WARMUPS + STARTUP_RUNS
+  for (let round = 0; round < rounds; round++) {
+    // Round-robin, the order turning each round, so drift and position fall on all alike.
+    for (let i = 0; i < contestants.length; i++) {
+      const k = (round + i) % contestants.length
+      const [time, peak] = await once(k)
+      if (round >= STARTUP_WARMUPS) {
+        times[k]!.push(time)
+        peaks[k]!.push(peak)
+      }
     }
   }
-  await server.close()
-  return {
-    action: summary(samples[0]!),
-    nodeE0: summary(samples[1]!),
-    httpGet: summary(samples[2]!)
-  }
+  for (const { finish } of envs) finish()
+
+  return contestants.map((c, k) => ({
+    name: c.name,
+    command: `node ${c.args.map(a => (a === ACTION ? 'dist/index.js' : a)).join(' ')}`,
+    peer: c.peer,
+    timeMs: summary(times[k]!),
+    peakRssKb: summary(peaks[k]!),
+    failedWith: failedWith[k]
+  }))
 }
 
 // ---------------------------------------------------------------------------------------------------
-// 2. Peak memory: a 200-poll wait, against node -e 0 and a bare Node http poller
+// 2. Peak memory over a 200-poll wait, and a bare Node http poller doing the same
 
 async function memory() {
   const interval = 100
@@ -306,16 +430,14 @@ async function memory() {
   // depend on the neighbours.
   const actionRun = async (): Promise<number> => {
     const server = await startFakeCodeArts(steps)
-    const { env, finish } = actionEnv(waitInputs(server, 'b-mem', `${interval}ms`))
-    const run = await runNode([ACTION_PATH], env, { peak: true, killAfterMs: 80_000 })
-    const outputs = finish()
+    const run = await runWait(server, 'b-mem', `${interval}ms`, { peak: true, killAfterMs: 80_000 })
     await server.close()
     expectSuccess('dist/index.js (200 polls)', run)
     const polls = server.calls('status').length
-    if (polls !== MEMORY_POLLS || outputs.conclusion !== 'success') {
-      throw new Error(`the 200-poll wait made ${polls} polls, concluded ${outputs.conclusion}`)
+    if (polls !== MEMORY_POLLS || run.outputs.conclusion !== 'success') {
+      throw new Error(`the 200-poll wait made ${polls} polls, concluded ${run.outputs.conclusion}`)
     }
-    return peakOf(run)
+    return peakOf(run, 'the 200-poll wait')
   }
   const pollerRun = async (): Promise<number> => {
     const server = await startFakeCodeArts(steps)
@@ -331,26 +453,13 @@ async function memory() {
     expectSuccess('node http poller', run)
     const polls = server.calls('status').length
     if (polls !== MEMORY_POLLS) throw new Error(`the bare poller made ${polls} polls`)
-    return peakOf(run)
+    return peakOf(run, 'the bare poller')
   }
   const [action, poller] = await Promise.all([
     Promise.all(Array.from({ length: MEMORY_RUNS }, actionRun)),
     Promise.all(Array.from({ length: MEMORY_RUNS }, pollerRun))
   ])
-  const bare: number[] = []
-  for (let i = 0; i < MEMORY_RUNS; i++) {
-    const run = await runNode(['-e', hasTime ? '0' : BARE_LINGERING], CLEAN_ENV, {
-      peak: true
-    })
-    expectSuccess('node -e 0', run)
-    bare.push(peakOf(run))
-  }
-  return { actionKb: summary(action), nodeE0Kb: summary(bare), httpPollerKb: summary(poller) }
-}
-
-function peakOf(run: ChildRun): number {
-  if (run.peakKb === undefined) throw new Error('no peak RSS could be read for a child')
-  return run.peakKb
+  return { actionKb: summary(action), httpPollerKb: summary(poller) }
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -369,10 +478,11 @@ async function detectionLag() {
     const server = await startFakeCodeArts(script)
     let run: ChildRun
     if (kind === 'action') {
-      const { env, finish } = actionEnv(waitInputs(server, 'b-lag', '100ms'))
-      run = await runNode([ACTION_PATH], env)
-      const outputs = finish()
-      if (outputs.conclusion !== 'success') throw new Error(`lag run: ${outputs.conclusion}`)
+      const wait = await runWait(server, 'b-lag', '100ms')
+      if (wait.outputs.conclusion !== 'success') {
+        throw new Error(`lag run: ${wait.outputs.conclusion}`)
+      }
+      run = wait
     } else {
       run = await runNode(['-e', HTTP_POLLER, statusPath(server), '100'], CLEAN_ENV)
     }
@@ -410,9 +520,7 @@ async function economy() {
     firstAt ??= request.atMs
     return request.atMs - firstAt >= ECONOMY_WAIT_MS ? done('b-econ') : running('b-econ')
   })
-  const run = await runAction(waitInputs(server, 'b-econ', `${ECONOMY_INTERVAL_MS}ms`), {
-    env: QUIET
-  })
+  const run = await runWait(server, 'b-econ', `${ECONOMY_INTERVAL_MS}ms`)
   await server.close()
   expectSuccess('dist/index.js (economy)', run)
   const calls = server.calls('status')
@@ -431,9 +539,7 @@ async function economy() {
     const answer = index > FAULT_AT ? index - 1 : index
     return steps[Math.min(answer, steps.length - 1)]!
   })
-  const faultRun = await runAction(waitInputs(faulty, 'b-fault', `${ECONOMY_INTERVAL_MS}ms`), {
-    env: QUIET
-  })
+  const faultRun = await runWait(faulty, 'b-fault', `${ECONOMY_INTERVAL_MS}ms`)
   await faulty.close()
   expectSuccess('dist/index.js (one 503)', faultRun)
   const faultCalls = faulty.calls('status')
@@ -457,7 +563,7 @@ async function economy() {
 // ---------------------------------------------------------------------------------------------------
 // 5. dist/ on disk
 
-function distSize() {
+function distSize(dist: string) {
   const files: { path: string; bytes: number; blocksBytes: number }[] = []
   const walk = (dir: string): void => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -469,16 +575,18 @@ function distSize() {
       }
     }
   }
-  walk(DIST)
+  walk(dist)
   const maps = files.filter(f => f.path.endsWith('.map')).map(f => f.path)
-  const inlineMap = /\/\/# sourceMappingURL=data:/.test(readFileSync(ACTION_PATH, 'utf8'))
+  const index = join(dist, basename(ACTION_PATH))
+  const inlineMap = /\/\/# sourceMappingURL=data:/.test(readFileSync(index, 'utf8'))
   const shipped = maps.length > 0 || inlineMap
-  const readme = existsSync('README.md') ? readFileSync('README.md', 'utf8') : ''
+  const readmePath = join(REPO, 'README.md')
+  const readme = existsSync(readmePath) ? readFileSync(readmePath, 'utf8') : ''
   return {
     totalBytes: files.reduce((sum, f) => sum + f.bytes, 0),
     allocatedBytes: files.reduce((sum, f) => sum + f.blocksBytes, 0),
-    indexBytes: statSync(ACTION_PATH).size,
-    files: files.map(f => ({ path: f.path.slice(DIST.length + 1), bytes: f.bytes })),
+    indexBytes: statSync(index).size,
+    files: files.map(f => ({ path: relative(dist, f.path), bytes: f.bytes })),
     sourceMap: { shipped, files: maps, inline: inlineMap },
     // A shipped map is within budget only with a reason in the README.
     readmeExplainsMap: /source ?map/i.test(readme)
@@ -486,105 +594,203 @@ function distSize() {
 }
 
 // ---------------------------------------------------------------------------------------------------
+// dist/ as it was when the bench began
+
+/** Every file of `dir`, by relative path, hashed together. */
+function hashDir(dir: string): string {
+  const hash = createHash('sha256')
+  const walk = (at: string): void => {
+    for (const entry of readdirSync(at, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1
+    )) {
+      const path = join(at, entry.name)
+      if (entry.isDirectory()) walk(path)
+      else if (entry.isFile()) hash.update(`${relative(dir, path)}\0`).update(readFileSync(path))
+    }
+  }
+  walk(dir)
+  return hash.digest('hex').slice(0, 12)
+}
+
+/**
+ * A copy of dist/ in a temporary directory, which every measurement runs: dist/ may be rebuilt while the
+ * bench runs, and one run must measure one build. Taken again if dist/ changed while it was copied.
+ */
+async function snapshotDist(): Promise<{ dir: string; hash: string }> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const before = hashDir(DIST)
+    const dir = mkdtempSync(join(tmpdir(), 'codearts-bench-dist-'))
+    cpSync(DIST, dir, { recursive: true })
+    const copied = hashDir(dir)
+    if (copied === before && hashDir(DIST) === before) return { dir, hash: copied }
+    rmSync(dir, { recursive: true, force: true })
+    await new Promise(done => setTimeout(done, 2_000))
+  }
+  throw new Error('dist/ kept changing while it was copied; run the bench when it is built')
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Report
+
+/** This action against the peers: time to fail, and peak RSS (the larger of start and 200-poll wait). */
+function verdict(results: ContestantResult[], waitPeakKb: number) {
+  const action = results.find(r => r.name === 'this action')!
+  const peers = results.filter(r => r.peer)
+  const judge = (mine: number, theirs: number[]) => {
+    const peersMedian = median(theirs)
+    return {
+      action: round(mine),
+      peersMedian: round(peersMedian),
+      best: round(Math.min(...theirs)),
+      ratioToMedian: round(mine / peersMedian, 3),
+      noWorseThanMedian: mine <= peersMedian,
+      aheadOfAll: theirs.every(t => mine < t)
+    }
+  }
+  const startPeakKb = action.peakRssKb.median
+  return {
+    peers: peers.map(p => p.name),
+    timeToFailMs: judge(
+      action.timeMs.median,
+      peers.map(p => p.timeMs.median)
+    ),
+    peakRssKb: {
+      ...judge(
+        Math.max(startPeakKb, waitPeakKb),
+        peers.map(p => p.peakRssKb.median)
+      ),
+      startKb: startPeakKb,
+      waitKb: waitPeakKb
+    }
+  }
+}
+
+type Verdict = ReturnType<typeof verdict>
+
+function sideBySideTable(
+  results: ContestantResult[],
+  waitPeakKb: number,
+  verdictOf: Verdict | undefined
+): string {
+  const rows = results.map(r => [
+    r.name === 'this action' ? 'this action (dist/index.js)' : r.name,
+    msec(r.timeMs.median),
+    msec(r.timeMs.p90),
+    mib(r.peakRssKb.median),
+    r.name === 'this action' ? mib(waitPeakKb) : '-'
+  ])
+  if (verdictOf) {
+    const peers = results.filter(r => r.peer)
+    rows.push([
+      `peers' median (${peers.length})`,
+      msec(median(peers.map(p => p.timeMs.median))),
+      msec(median(peers.map(p => p.timeMs.p90))),
+      mib(median(peers.map(p => p.peakRssKb.median))),
+      '-'
+    ])
+  }
+  return table(
+    [
+      'contestant',
+      'time to fail',
+      'p90',
+      'peak RSS (start)',
+      `peak RSS (${MEMORY_POLLS}-poll wait)`
+    ],
+    rows,
+    [false, true, true, true, true]
+  )
+}
+
+function verdictLines(v: Verdict): string[] {
+  const n = v.peers.length
+  const t = v.timeToFailMs
+  const m = v.peakRssKb
+  const yes = (b: boolean) => (b ? 'yes' : 'NO')
+  const which = m.startKb >= m.waitKb ? 'start' : `${MEMORY_POLLS}-poll wait`
+  return [
+    `time to fail: this action ${msec(t.action)} vs the peers' median ${msec(t.peersMedian)} ` +
+      `(${t.ratioToMedian.toFixed(2)}x): no worse than the median: ${yes(t.noWorseThanMedian)}; ` +
+      `ahead of all ${n} (fastest peer ${msec(t.best)}): ${yes(t.aheadOfAll)}`,
+    `peak RSS:     this action ${mib(m.action)} (its ${which}) vs the peers' median ` +
+      `${mib(m.peersMedian)} (${m.ratioToMedian.toFixed(2)}x): no worse than the median: ` +
+      `${yes(m.noWorseThanMedian)}; ahead of all ${n} (smallest peer ${mib(m.best)}): ${yes(m.aheadOfAll)}`
+  ]
+}
 
 interface Row {
   metric: string
   measured: string
   baseline: string
-  ratio: string
   budget: string
   /** undefined: shown for context, not a budget. */
   pass: boolean | undefined
 }
 
-function table(rows: Row[]): string {
-  const header = ['metric', 'measured', 'baseline', 'ratio', 'budget', 'pass']
-  const cells = rows.map(r => [
-    r.metric,
-    r.measured,
-    r.baseline,
-    r.ratio,
-    r.budget,
-    r.pass === undefined ? 'info' : r.pass ? 'PASS' : 'FAIL'
-  ])
-  const widths = header.map((h, i) => Math.max(h.length, ...cells.map(c => c[i]!.length)))
-  const line = (c: string[]) =>
-    c
-      .map((v, i) => v.padEnd(widths[i]!))
-      .join('  ')
-      .trimEnd()
-  return [line(header), line(widths.map(w => '-'.repeat(w))), ...cells.map(line)].join('\n')
-}
-
 async function main(): Promise<void> {
   if (!existsSync(ACTION_PATH)) {
     progress('dist/index.js is missing: npm run bundle')
-    const bundle = spawnSync('npm', ['run', 'bundle'], { stdio: 'inherit' })
+    const bundle = spawnSync('npm', ['run', 'bundle'], { stdio: 'inherit', cwd: REPO })
     if (bundle.status !== 0) throw new Error('npm run bundle failed')
   }
+  const snapshot = await snapshotDist()
+  ACTION = join(snapshot.dir, basename(ACTION_PATH))
+  try {
+    await bench(snapshot.hash, snapshot.dir)
+  } finally {
+    rmSync(snapshot.dir, { recursive: true, force: true })
+  }
+}
+
+async function bench(distHash: string, distDir: string): Promise<void> {
   const began = performance.now()
+  const measuredNode = { path: NODE, version: nodeVersion() }
   const machine = {
-    node: process.version,
     cpu: cpus()[0]?.model ?? 'unknown',
     cores: cpus().length,
     platform: `${process.platform} ${release()}`,
-    memoryMiB: Math.round(totalmem() / 2 ** 20)
+    memoryMiB: Math.round(totalmem() / 2 ** 20),
+    benchNode: process.version
   }
   const date = new Date().toISOString()
-  progress(`bench on ${machine.cpu} x${machine.cores}, node ${machine.node}, ${date}`)
+  // Other work on the machine shows in every figure: the load average says how busy it was.
+  const loadAtStart = round(loadavg()[0]!)
+  const peers = findPeers(OPTIONS.peersDir)
+  if (OPTIONS.peersNamed && peers.length === 0) {
+    throw new Error(`BENCH_PEERS=${OPTIONS.peersDir} holds no <peer>/index.js`)
+  }
+  progress(`bench: node ${measuredNode.version} (${NODE}) on ${machine.cpu} x${machine.cores}`)
+  progress(`dist/ ${distHash}, copied to ${distDir}`)
+  progress(
+    peers.length
+      ? `peers from ${OPTIONS.peersDir}: ${peers.map(p => p.name).join(', ')}`
+      : `no peers at ${OPTIONS.peersDir}: the side-by-side comparison is left out`
+  )
 
-  progress(`start-up: ${STARTUP_WARMUPS} warm-ups + ${STARTUP_RUNS} runs of each, interleaved`)
-  const start = await startup()
+  const contestants = 2 + peers.length
+  progress(
+    `side by side: ${contestants} contestants, ${STARTUP_WARMUPS} warm-ups + ${STARTUP_RUNS} ` +
+      `starts of each, round-robin`
+  )
+  const starts = await sideBySide(peers)
+  progress(`peak memory: ${MEMORY_RUNS} waits of ${MEMORY_POLLS} polls, side by side (about 25 s)`)
+  const mem = await memory()
   progress(`detection lag: ${LAG_RUNS} runs of each`)
   const lag = await detectionLag()
   progress('API economy: a 3 s wait, and a wait with one 503')
   const api = await economy()
-  progress(`peak memory: ${MEMORY_RUNS} waits of ${MEMORY_POLLS} polls, side by side (about 25 s)`)
-  const mem = await memory()
-  const dist = distSize()
+  const dist = distSize(distDir)
+  const distChanged = hashDir(DIST) !== distHash
 
-  const startupRatio = start.action.median / start.nodeE0.median
-  const memRatio = mem.actionKb.median / mem.nodeE0Kb.median
+  const waitPeakKb = mem.actionKb.median
+  const verdictOf = peers.length ? verdict(starts, waitPeakKb) : undefined
   const distPass =
     dist.totalBytes < DIST_BUDGET_BYTES && (!dist.sourceMap.shipped || dist.readmeExplainsMap)
   const rows: Row[] = [
     {
-      metric: 'start-up: spawn -> first API request',
-      measured: ms(start.action),
-      baseline: `node -e 0 exit: ${ms(start.nodeE0)}`,
-      ratio: `${startupRatio.toFixed(2)}x`,
-      budget: '<= 1.3x',
-      pass: startupRatio <= 1.3
-    },
-    {
-      metric: '  (against a bare http GET)',
-      measured: ms(start.action),
-      baseline: `node http GET: ${ms(start.httpGet)}`,
-      ratio: `${(start.action.median / start.httpGet.median).toFixed(2)}x`,
-      budget: '-',
-      pass: undefined
-    },
-    {
-      metric: `peak RSS: ${MEMORY_POLLS}-poll wait`,
-      measured: mib(mem.actionKb.median),
-      baseline: `node -e 0: ${mib(mem.nodeE0Kb.median)}`,
-      ratio: `${memRatio.toFixed(2)}x`,
-      budget: '<= 1.35x',
-      pass: memRatio <= 1.35
-    },
-    {
-      metric: '  (bare node http poller)',
-      measured: mib(mem.httpPollerKb.median),
-      baseline: `node -e 0: ${mib(mem.nodeE0Kb.median)}`,
-      ratio: `${(mem.httpPollerKb.median / mem.nodeE0Kb.median).toFixed(2)}x`,
-      budget: '-',
-      pass: undefined
-    },
-    {
       metric: 'detection lag: completed answer -> exit',
       measured: ms(lag.action),
-      baseline: `http poller: ${ms(lag.httpPoller)}`,
-      ratio: `${(lag.action.median / lag.httpPoller.median).toFixed(2)}x`,
+      baseline: `bare http poller: ${ms(lag.httpPoller)}`,
       budget: '< 50 ms',
       pass: lag.action.median < 50
     },
@@ -592,7 +798,6 @@ async function main(): Promise<void> {
       metric: `status calls: ${api.elapsedMs} ms wait, ${api.intervalMs} ms interval`,
       measured: `${api.statusCalls} calls`,
       baseline: `floor(wait/interval)+1 = ${api.expected}`,
-      ratio: `${api.ratio.toFixed(2)}x`,
       budget: 'expected +-1 call',
       pass: Math.abs(api.statusCalls - api.expected) <= 1
     },
@@ -600,54 +805,111 @@ async function main(): Promise<void> {
       metric: 'status calls: one 503 injected',
       measured: `${api.oneFault.statusCalls} calls`,
       baseline: `${api.oneFault.usableAnswersNeeded} answers + 1 retry`,
-      ratio: `${(api.oneFault.statusCalls / api.oneFault.expected).toFixed(2)}x`,
       budget: `= ${api.oneFault.expected}`,
       pass: api.oneFault.statusCalls === api.oneFault.expected
     },
     {
       metric: 'dist/ size on disk',
       measured: `${kB(dist.totalBytes)} (index.js ${kB(dist.indexBytes)})`,
-      baseline: `budget ${kB(DIST_BUDGET_BYTES)}`,
-      ratio: `${(dist.totalBytes / DIST_BUDGET_BYTES).toFixed(2)}x`,
-      budget: '< 500 kB, no map',
+      baseline: '-',
+      budget: `< ${kB(DIST_BUDGET_BYTES)}`,
       pass: distPass
     },
     {
       metric: '  source map shipped',
       measured: dist.sourceMap.shipped ? 'yes' : 'no',
       baseline: '-',
-      ratio: '-',
       budget: 'no (or README says why)',
       pass: !dist.sourceMap.shipped || dist.readmeExplainsMap
+    },
+    {
+      metric: `peak RSS: ${MEMORY_POLLS}-poll wait`,
+      measured: mib(mem.actionKb.median),
+      baseline: `bare http poller: ${mib(mem.httpPollerKb.median)}`,
+      budget: '-',
+      pass: undefined
     }
   ]
 
   const seconds = (performance.now() - began) / 1000
-  console.log(`\nnode ${machine.node} on ${machine.cpu} (${machine.cores} cores), ${date}`)
-  console.log(`peak RSS read with ${hasTime ? `${TIME} -f %M` : '/proc/<pid>/status VmHWM'}`)
-  console.log(`\n${table(rows)}\n`)
+  const loadAtEnd = round(loadavg()[0]!)
+  const out: string[] = [
+    '',
+    `node ${measuredNode.version} (${NODE}); dist/ ${distHash}, copied at the start`,
+    ...(distChanged
+      ? ['(dist/ was rebuilt during the run: these figures are of the build copied at the start.)']
+      : []),
+    `${machine.cpu} (${machine.cores} cores), ${date}, load average ${loadAtStart} at the start, ` +
+      `${loadAtEnd} at the end`,
+    `Time to fail: spawn -> exit with no inputs (node -e 0: spawn -> exit), median and p90 of ` +
+      `${STARTUP_RUNS} after ${STARTUP_WARMUPS} warm-ups, round-robin.`,
+    `Peak RSS: ${PEAK_METHOD}, median of the same starts; the ${MEMORY_POLLS}-poll wait: median of ` +
+      `${MEMORY_RUNS}.`,
+    ...(hasTime
+      ? []
+      : ['(Without GNU time, a start can end between two samples: its peak RSS may read low.)']),
+    '',
+    sideBySideTable(starts, waitPeakKb, verdictOf),
+    ''
+  ]
+  if (verdictOf) {
+    out.push(...verdictLines(verdictOf), '')
+    out.push(
+      'What each failed on (its first ::error:: line):',
+      ...starts
+        .filter(r => r.failedWith !== undefined)
+        .map(r => `  ${r.name}: ${r.failedWith!.slice(0, 90)}`),
+      ''
+    )
+  } else {
+    out.push(`No peers at ${OPTIONS.peersDir} (BENCH_PEERS=dir): no side-by-side verdict.`, '')
+  }
+  out.push(
+    table(
+      ['metric', 'measured', 'baseline', 'budget', 'pass'],
+      rows.map(r => [
+        r.metric,
+        r.measured,
+        r.baseline,
+        r.budget,
+        r.pass === undefined ? 'info' : r.pass ? 'PASS' : 'FAIL'
+      ])
+    ),
+    ''
+  )
+  console.log(out.join('\n'))
 
   const results = {
     date,
+    node: measuredNode,
     machine,
     durationSeconds: round(seconds, 1),
-    peakRssMethod: hasTime ? `${TIME} -f %M` : '/proc/<pid>/status VmHWM, sampled every 20 ms',
+    loadAverage: { start: loadAtStart, end: loadAtEnd },
+    distHash,
+    distChangedDuringRun: distChanged,
+    peakRssMethod: PEAK_METHOD,
     budgetsMet: rows.every(r => r.pass !== false),
     table: rows,
-    startupMs: { ...start, ratio: round(startupRatio, 3) },
-    peakRss: { ...mem, ratio: round(memRatio, 3), polls: MEMORY_POLLS, pollIntervalMs: 100 },
+    sideBySide: {
+      peersDir: peers.length ? OPTIONS.peersDir : null,
+      warmups: STARTUP_WARMUPS,
+      runs: STARTUP_RUNS,
+      contestants: starts,
+      verdict: verdictOf ?? null
+    },
+    peakRss: { ...mem, polls: MEMORY_POLLS, pollIntervalMs: 100 },
     detectionLagMs: { ...lag, pollIntervalMs: 100, completesOnPoll: 3 },
     apiEconomy: api,
     dist
   }
-  const out = resolve('bench/results.json')
-  mkdirSync(dirname(out), { recursive: true })
-  writeFileSync(out, `${JSON.stringify(results, null, 2)}\n`)
-  console.log(`Figures written to ${out} (bench took ${seconds.toFixed(0)} s).`)
+  const file = join(REPO, 'bench', 'results.json')
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`)
+  console.log(`Figures written to ${file} (bench took ${seconds.toFixed(0)} s).`)
 
   const failed = rows.filter(r => r.pass === false)
   if (failed.length) console.log(`Over budget: ${failed.map(r => r.metric.trim()).join('; ')}`)
-  if (CHECK && failed.length) process.exitCode = 1
+  if (OPTIONS.check && failed.length) process.exitCode = 1
 }
 
 await main()
