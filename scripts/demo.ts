@@ -112,6 +112,7 @@ console.log(`Fake CodeArts API listening on ${server.url}; running dist/index.js
 const run = await runAction(
   {
     'pipeline-id': 'demo-pipeline',
+    'api-version': 'v3',
     endpoint: server.url,
     token: 'demo-token-not-a-real-secret',
     'poll-interval': '1s',

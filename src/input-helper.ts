@@ -5,6 +5,8 @@ import type { ApiVersion, Parameter } from './codearts/pipeline-api.js'
 import { KNOWN_REGIONS, parseEndpoint, regionEndpoint } from './endpoint.js'
 import { ID_PATTERN, ID_RULE } from './ids.js'
 import { parseParameters } from './parameters.js'
+import { parseRef, REF_RULE, type GitRef } from './git-ref.js'
+import { workflowOf, type Workflow } from './workflow.js'
 import {
   chooseCredentials,
   CREDENTIAL_INPUTS,
@@ -23,8 +25,12 @@ export interface Settings {
   credentials: Credentials
   /** The run to wait for; undefined means the latest run (or the one this step starts). */
   buildId: string | undefined
-  /** Start a run with these parameters; undefined watches one instead. */
-  start: { parameters: Parameter[] } | undefined
+  /** Start a run with these parameters (v5: of this branch or tag); undefined watches one instead. */
+  start: { parameters: Parameter[]; ref: GitRef | undefined } | undefined
+  /** Watch the run built from this commit (lower-case hex, 7 to 40 digits). */
+  commit: string | undefined
+  /** The workflow run this step is part of. */
+  workflow: Workflow
   /** False: end once the started run is known, without waiting for it to complete. */
   wait: boolean
   stopOnCancel: boolean
@@ -43,6 +49,8 @@ export interface InputSource {
   /** Reads an environment variable that holds a credential; the caller masks it before returning it. */
   getSecretEnv(name: string): string
   env: Record<string, string | undefined>
+  /** The workflow's event (GITHUB_EVENT_PATH, parsed), when there is one. */
+  event?: unknown
 }
 
 export class InputError extends Error {
@@ -114,6 +122,20 @@ const INPUTS = z.object({
       return z.NEVER
     })
     .default([]),
+  ref: z
+    .string()
+    .transform((text, ctx) => {
+      const ref = parseRef(text)
+      if (ref) return ref
+      ctx.issues.push({ code: 'custom', message: `accepts ${REF_RULE}`, input: text })
+      return z.NEVER
+    })
+    .optional(),
+  commit: z
+    .string()
+    .regex(/^[0-9a-f]{7,40}$/i, 'accepts a commit SHA: 7 to 40 hexadecimal digits')
+    .transform(sha => sha.toLowerCase())
+    .optional(),
   wait: bool.default(true),
   'stop-on-cancel': bool.default(true),
   'stop-on-timeout': bool.default(false),
@@ -151,6 +173,29 @@ function combinationProblems(raw: RawInputs): string[] {
   }
   if (!starting && raw.parameters?.trim()) {
     problems.push('Input "parameters" is used only with start: true.')
+  }
+  const v3 =
+    raw['api-version'] === 'v3' ||
+    ((raw['api-version'] ?? 'auto') === 'auto' && raw['project-id'] === undefined)
+  if (raw.ref !== undefined && (!starting || v3)) {
+    problems.push(
+      'Input "ref" is used only with start: true on the v5 API (set project-id): v3 cannot choose what a run builds.'
+    )
+  }
+  if (raw.commit !== undefined && (starting || raw['build-id'] !== undefined || v3)) {
+    problems.push(
+      'Input "commit" is used only to watch a run on the v5 API (set project-id), without start or build-id: it finds the run built from that commit.'
+    )
+  }
+  if (starting && !v3 && raw.parameters) {
+    const parsed = parseParameters(raw.parameters)
+    for (const { name } of 'parameters' in parsed ? parsed.parameters : []) {
+      if (!/^\w+$/.test(name)) {
+        problems.push(
+          `Input "parameters" names "${name}": a v5 parameter name is letters, digits and "_" only.`
+        )
+      }
+    }
   }
   if (!starting && raw.wait?.toLowerCase() === 'false') {
     problems.push(
@@ -199,7 +244,9 @@ export function readSettings(source: InputSource): { settings: Settings; notes: 
         endpoint: input.endpoint ?? regionEndpoint(input.region ?? '') ?? '',
         region: input.region,
         buildId: input['build-id'],
-        start: input.start ? { parameters: input.parameters } : undefined,
+        start: input.start ? { parameters: input.parameters, ref: input.ref } : undefined,
+        commit: input.commit,
+        workflow: workflowOf(source.env, source.event),
         wait: input.wait,
         stopOnCancel: input['stop-on-cancel'],
         stopOnTimeout: input['stop-on-timeout'],
@@ -208,7 +255,14 @@ export function readSettings(source: InputSource): { settings: Settings; notes: 
         summary: input.summary,
         credentials: choice.credentials
       },
-      notes: choice.notes
+      notes: [
+        ...choice.notes,
+        ...(version === 'auto' && !projectId
+          ? [
+              'Using the v3 API, which Huawei is retiring, as project-id is not set. Set project-id (the CodeArts project ID) to use v5; see "Moving from v3 to v5" in the README.'
+            ]
+          : [])
+      ]
     }
   }
   throw new InputError([

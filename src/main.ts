@@ -1,6 +1,7 @@
 // The one module that talks to the runner, through @actions/core: inputs in; the flows (start, watch,
 // report) get the step's I/O as a StepIO; the exit code out.
 import * as core from '@actions/core'
+import { readFileSync } from 'node:fs'
 import { accessKeyAuth, tokenAuth, type Auth } from './codearts/auth.js'
 import { CodeArtsClient, scrub } from './codearts/client.js'
 import { passwordAuth } from './codearts/iam.js'
@@ -9,8 +10,10 @@ import { createTransport, type Transport } from './codearts/transport.js'
 import { describeCredentials, secretValues, type Credentials } from './credentials.js'
 import type { FlowContext } from './flows/context.js'
 import { report } from './flows/report.js'
-import { startRun } from './flows/start.js'
+import { findRunOfCommit } from './flows/find-commit.js'
+import { startRun, type Started } from './flows/start.js'
 import { watchRun, type Outcome } from './flows/watch.js'
+import { builtSource, commitMismatch } from './provenance.js'
 import { InputError, readSettings, type Settings } from './input-helper.js'
 import { defuseCommands } from './quote.js'
 import { bestEffort, messageOf, type StepIO } from './step-io.js'
@@ -38,8 +41,20 @@ function masked(value: string): string {
   return value
 }
 
+/** The workflow's event payload (for a pull request's head commit), when the runner gives one. */
+function readEvent(): unknown {
+  const path = process.env.GITHUB_EVENT_PATH
+  if (!path) return undefined
+  try {
+    return JSON.parse(readFileSync(path, 'utf8')) as unknown
+  } catch {
+    return undefined
+  }
+}
+
 function readInputs(): Settings {
   const { settings, notes } = readSettings({
+    event: readEvent(),
     get: (name, keepWhitespace) => core.getInput(name, { trimWhitespace: !keepWhitespace }),
     getSecret: name => masked(core.getInput(name)),
     getSecretEnv: name => masked(process.env[name] ?? ''),
@@ -50,7 +65,6 @@ function readInputs(): Settings {
 }
 
 function authFor(credentials: Credentials, transport: Transport, secrets: Set<string>): Auth {
-  let logins = 0
   switch (credentials.method) {
     case 'token':
       return tokenAuth(credentials.token)
@@ -60,9 +74,12 @@ function authFor(credentials: Credentials, transport: Transport, secrets: Set<st
       return passwordAuth(
         credentials,
         transport,
-        token => {
+        (token, reason) => {
           core.setSecret(token)
-          if (++logins > 1) core.info('The IAM token was refused as expired; logged in again.')
+          if (reason === 'refused')
+            core.info('The IAM token was refused as expired; logged in again.')
+          if (reason === 'expiring')
+            core.info('The IAM token was about to expire; logged in again.')
           secrets.add(token)
           core.debug('Logged in to IAM; the token is masked.')
         },
@@ -76,11 +93,27 @@ async function fail(message: string): Promise<void> {
   await bestEffort(io, 'set the outputs', () => core.setOutput('conclusion', 'error'))
 }
 
-async function finish(settings: Settings, outcome: Outcome): Promise<void> {
-  const { run, verdict, runId, worthSummary } = outcome
+type StartedRun = Extract<Started, { sent: unknown }>
+
+async function finish(settings: Settings, outcome: Outcome, started?: StartedRun): Promise<void> {
+  const { verdict, runId, worthSummary } = outcome
+  let { run } = outcome
+  // The v5 detail does not say what variables a run was given: show what this step sent.
+  const sent = started?.sent.parameters ?? []
+  if (run && run.parameters.length === 0 && sent.length > 0) run = { ...run, parameters: sent }
+  const built = builtSource(run, settings.workflow)
+  const mismatch = commitMismatch(started?.choice, built, settings.workflow)
+  if (mismatch) core.warning(mismatch, { title: 'Not the workflow’s commit' })
   if (verdict.message === undefined) process.exitCode = 0
   const summary = settings.summary && worthSummary
-  await report(io, { run, verdict, pipelineId: settings.pipelineId, runId, summary })
+  await report(io, {
+    run,
+    verdict,
+    pipelineId: settings.pipelineId,
+    runId,
+    summary,
+    commit: built?.commit ?? undefined
+  })
 }
 
 /** Said when the step could not end in time after a cancel; index.ts exits right after. */
@@ -122,17 +155,35 @@ export async function run(cancel: AbortSignal): Promise<void> {
     })
     const context: FlowContext = { io, api, settings, cancel }
 
+    const waitStarted = Date.now()
     let runId = settings.buildId
+    let started: StartedRun | undefined
     if (settings.start) {
-      const started = await startRun(context)
-      if ('verdict' in started) {
-        const { verdict } = started
-        await finish(settings, { run: null, verdict, runId: started.runId, worthSummary: true })
+      const start = await startRun(context)
+      if ('verdict' in start) {
+        const { verdict } = start
+        await finish(settings, { run: null, verdict, runId: start.runId, worthSummary: true })
         return
       }
-      runId = started.runId
+      started = start
+      runId = start.runId
+    } else if (settings.commit) {
+      const found = await findRunOfCommit(context, settings.commit)
+      if ('verdict' in found) {
+        await finish(settings, { run: null, ...found, runId: undefined, worthSummary: true })
+        return
+      }
+      runId = found.runId
     }
-    await finish(settings, await watchRun(context, runId, settings.start !== undefined))
+    // A commit's run was looked for within the same timeout.
+    const timeoutMs = settings.start
+      ? settings.timeoutMs
+      : settings.timeoutMs - (Date.now() - waitStarted)
+    const outcome = await watchRun(context, runId, {
+      startedHere: started !== undefined,
+      timeoutMs: Math.max(1, timeoutMs)
+    })
+    await finish(settings, outcome, started)
   } catch (error) {
     await fail(`Unexpected error: ${messageOf(error)}`)
   } finally {

@@ -39,6 +39,20 @@ export interface Run {
   detailUrl: string | null
   parameters: { name: string; value: string }[]
   stages: Stage[]
+  /** What the run was built from (v5); [] when the API does not say. */
+  sources: BuiltSource[]
+}
+
+/** One repository of a run: the branch or tag it built, and the commit. */
+export interface BuiltSource {
+  gitUrl: string | null
+  webUrl: string | null
+  /** `branch` or `tag` as the API says it; null when it does not. */
+  buildType: string | null
+  branch: string | null
+  tag: string | null
+  /** The commit built: a full SHA, lower-case; null when the API names none or not a SHA. */
+  commit: string | null
 }
 
 export type Phase = 'in-progress' | 'completed' | 'undocumented'

@@ -110,6 +110,12 @@ export function decide(
       if (outcome === 'success') return { conclusion: 'success' }
       if (outcome === 'aborted')
         return { conclusion: 'cancelled', message: `The ${subject} was aborted.` }
+      if (outcome === 'ignored') {
+        return {
+          conclusion: 'failure',
+          message: `The ${subject} ended with outcome ignored: it never ran, as the pipeline's concurrency rule drops a new run while another is under way (set it to queue runs instead, or start this one again later).`
+        }
+      }
       const culprit = culpritText(result.run)
       return {
         conclusion: 'failure',

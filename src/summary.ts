@@ -5,6 +5,7 @@ import { formatDuration } from './duration.js'
 import { clip, quote, webUrl } from './quote.js'
 import type { Run, Stage, Task } from './model.js'
 import type { Conclusion, Verdict } from './result.js'
+import { commitUrl } from './provenance.js'
 
 export const SUMMARY_LIMIT_BYTES = 1024 * 1024
 // Room for the notes and closing tags, with a margin for the runner's own additions.
@@ -131,6 +132,9 @@ function link(url: string | null, text: string): string {
   return `<a href="${escapeHtml(href)}">${escapeHtml(text)}</a>`
 }
 
+// A pipeline builds from a few repositories at most; a long list from the server is cut.
+const MAX_SOURCES = 5
+
 function runTable(run: Run): string {
   const count = run.parameters.length
   const parameters =
@@ -138,6 +142,12 @@ function runTable(run: Run): string {
       ? ''
       : `<details><summary>${count} parameter${count === 1 ? '' : 's'}</summary>` +
         `${escapeHtml(run.parameters.map(p => `${p.name}=${p.value}`).join('\n'))}</details>`
+  const built = run.sources.slice(0, MAX_SOURCES).map(source => {
+    const ref = source.tag ? `tag ${source.tag}` : source.branch ? `branch ${source.branch}` : ''
+    const url = commitUrl(source)
+    const commit = source.commit ? link(url ?? null, source.commit.slice(0, 12)) : ''
+    return [escapeHtml(ref), commit].filter(Boolean).join(' @ ')
+  })
   const rows: [string, string][] = [
     ['Run', cell(run.runId)],
     ['Status', cell([run.status, run.outcome].filter(Boolean).join(' / '))],
@@ -147,6 +157,7 @@ function runTable(run: Run): string {
     ['Duration', cell(durationText(run.durationSeconds))],
     ['Parameters', `<td>${parameters}</td>`]
   ]
+  if (built.some(Boolean)) rows.push(['Built', `<td>${built.filter(Boolean).join('<br>')}</td>`])
   const body = rows.map(([name, value]) => `<tr><th align="left">${name}</th>${value}</tr>`)
   return `<table>\n${body.join('\n')}\n</table>`
 }

@@ -44,6 +44,8 @@ async function runAction(actionInputs: Record<string, string>, options?: RunOpti
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
   return {
     'pipeline-id': 'pipe-1',
+    // v3 unless a test says otherwise (auto without project-id warns that v3 is being retired).
+    'api-version': 'v3',
     endpoint: server?.url ?? 'http://127.0.0.1:9',
     token: TOKEN,
     'poll-interval': '0.1',

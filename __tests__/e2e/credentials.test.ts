@@ -77,6 +77,8 @@ async function runAction(actionInputs: Record<string, string>, options?: RunOpti
 function inputs(credentials: Record<string, string>, extra: Record<string, string> = {}) {
   return {
     'pipeline-id': 'pipe-1',
+    // v3 unless a test says otherwise (auto without project-id warns that v3 is being retired).
+    'api-version': 'v3',
     endpoint: server?.url ?? 'http://127.0.0.1:9',
     'poll-interval': '0.1',
     timeout: '20',
@@ -200,6 +202,7 @@ describe('access keys', () => {
     server = fake
     const run = await runAction(
       inputs(KEYS, {
+        'api-version': 'v5',
         'project-id': 'proj-1',
         start: 'true',
         parameters: 'branch=feature/ümlaut & space\nnote=a=b?c#d'

@@ -50,6 +50,8 @@ async function runAction(actionInputs: Record<string, string>, options?: RunOpti
 function inputs(extra: Record<string, string> = {}): Record<string, string> {
   return {
     'pipeline-id': 'pipe-1',
+    // v3 unless a test says otherwise (auto without project-id warns that v3 is being retired).
+    'api-version': 'v3',
     endpoint: server?.url ?? 'http://127.0.0.1:9',
     token: TOKEN,
     'poll-interval': '0.1',
@@ -59,7 +61,7 @@ function inputs(extra: Record<string, string> = {}): Record<string, string> {
 }
 
 function v5Inputs(extra: Record<string, string> = {}): Record<string, string> {
-  return inputs({ 'project-id': PROJECT, ...extra })
+  return inputs({ 'api-version': 'auto', 'project-id': PROJECT, ...extra })
 }
 
 /** A start with IAM password login against the fake server, which also serves IAM. */

@@ -1031,7 +1031,7 @@ function inputsFor(scenario: Scenario, url: string): Record<string, string> {
     token: TOKEN,
     'poll-interval': POLL_INTERVAL,
     timeout: String(scenario.timeoutS),
-    ...(scenario.api === 'v5' ? { 'project-id': PROJECT } : {}),
+    ...(scenario.api === 'v5' ? { 'project-id': PROJECT } : { 'api-version': 'v3' }),
     ...scenario.inputs
   }
 }

@@ -147,6 +147,13 @@ describe('CodeArtsClient.request', () => {
     expect(requests[0]?.timeoutMs).toBe(5_000)
   })
 
+  it('sends a body-less POST (a stop) with the JSON Content-Type too, as the SDK does', async () => {
+    const { client, requests } = tokenClient(() => ok({ success: true }))
+    await client.request('POST', '/v5/p/api/pipelines/x/pipeline-runs/r/stop', undefined, 5_000)
+    expect(requests[0]?.body).toBe('')
+    expect(requests[0]?.headers['Content-Type']).toBe('application/json;charset=UTF-8')
+  })
+
   it('gives the transport what is left of the time limit after the credentials', async () => {
     const { client, requests } = clientWithSlowAuth(300)
     await client.request('GET', '/x', undefined, 1000)
@@ -513,6 +520,14 @@ describe('CodeArtsClient with access keys', () => {
     expect(check(sent!, keys)).toEqual({ ok: true })
     const changed = { ...sent!, headers: { ...sent!.headers, Accept: 'text/html' } }
     expect(check(changed, keys)).toMatchObject({ ok: false })
+  })
+
+  it('signs the Content-Type of a body-less POST', async () => {
+    const { client, requests, keys } = keyClient(undefined)
+    await client.request('POST', '/v5/p/api/pipelines/x/pipeline-runs/r/stop', undefined, 1000)
+    const [sent] = requests
+    expect(sent?.headers.Authorization).toMatch(/SignedHeaders=accept;content-type;host;/)
+    expect(check(sent!, keys)).toEqual({ ok: true })
   })
 
   it('sends and signs the security token of temporary keys', async () => {

@@ -307,7 +307,12 @@ function assertTask(task: Task): void {
 
 function assertRun(run: Run): void {
   assert.ok(PHASES.includes(run.phase), run.phase)
-  assertFields(run, ['phase', 'parameters', 'stages'])
+  assertFields(run, ['phase', 'parameters', 'stages', 'sources'])
+  assert.ok(Array.isArray(run.sources))
+  for (const source of run.sources) {
+    assertFields(source, [])
+    if (source.commit !== null) assert.match(source.commit, /^[0-9a-f]{7,64}$/)
+  }
   assert.ok(Array.isArray(run.parameters))
   for (const p of run.parameters) {
     assert.equal(typeof p.name, 'string')
@@ -1247,7 +1252,7 @@ describe('start on arbitrary answers', () => {
         parameters,
         async (version, reply, params) => {
           const { api, requests } = startApi(version, reply)
-          const result = await api.start(params, 5_000)
+          const result = await api.start({ parameters: params }, 5_000)
           assert.equal(requests.length, 1)
           assert.equal(requests[0]!.method, 'POST')
           assert.match(requests[0]!.url, version === 'v3' ? /\/start$/ : /\/run$/)
@@ -1390,7 +1395,11 @@ describe('findings', () => {
       headers: {},
       body: `{"build_id":"b1","extra":${nested}}`
     })
-    expect(await api.start([], 5_000)).toEqual({ kind: 'started', runId: 'b1', queued: false })
+    expect(await api.start({ parameters: [] }, 5_000)).toEqual({
+      kind: 'started',
+      runId: 'b1',
+      queued: false
+    })
   })
 
   // src/outputs.ts outputsOf(): status, outcome, build-id, pipeline-name and detail-url are copied whole,

@@ -169,6 +169,56 @@ describe('passwordAuth token reuse and renewal', () => {
   })
 })
 
+describe('passwordAuth renewal before the token expires', () => {
+  const T0 = Date.UTC(2026, 10, 30, 8, 0, 0)
+  const expiring = (token: string, expiresAt: number): HttpResponse => ({
+    status: 201,
+    headers: { 'x-subject-token': token },
+    body: JSON.stringify({ token: { expires_at: new Date(expiresAt).toISOString() } })
+  })
+
+  function clocked(replies: Reply[]) {
+    const { transport, requests } = fakeIam(replies)
+    const logins: [string, string][] = []
+    let now = T0
+    const auth = passwordAuth(
+      LOGIN,
+      transport,
+      (token, reason) => logins.push([token, reason]),
+      text => text,
+      () => now
+    )
+    return { auth, requests, logins, setNow: (ms: number) => (now = ms) }
+  }
+
+  it('logs in again shortly before expires_at, without waiting for a refusal', async () => {
+    const { auth, requests, logins, setNow } = clocked([
+      expiring('TOKEN-1', T0 + 3_600_000),
+      expiring('TOKEN-2', T0 + 2 * 3_600_000)
+    ])
+    expect(await auth.headers(API_REQUEST, 1000)).toEqual({ 'X-Auth-Token': 'TOKEN-1' })
+    setNow(T0 + 3_600_000 - 11 * 60_000)
+    expect(await auth.headers(API_REQUEST, 1000)).toEqual({ 'X-Auth-Token': 'TOKEN-1' })
+    setNow(T0 + 3_600_000 - 9 * 60_000)
+    expect(await auth.headers(API_REQUEST, 1000)).toEqual({ 'X-Auth-Token': 'TOKEN-2' })
+    expect(requests).toHaveLength(2)
+    expect(logins).toEqual([
+      ['TOKEN-1', 'first'],
+      ['TOKEN-2', 'expiring']
+    ])
+    // The one renewal after a refusal is still there.
+    expect(auth.renew()).toBe(true)
+  })
+
+  it('keeps a token whose answer names no expiry until the API refuses it', async () => {
+    const { auth, requests, setNow } = clocked([issued('TOKEN-1'), issued('TOKEN-2')])
+    await auth.headers(API_REQUEST, 1000)
+    setNow(T0 + 48 * 3_600_000)
+    expect(await auth.headers(API_REQUEST, 1000)).toEqual({ 'X-Auth-Token': 'TOKEN-1' })
+    expect(requests).toHaveLength(1)
+  })
+})
+
 describe('passwordAuth failed logins', () => {
   it('treats a 401 as fatal, naming the inputs to check, without asking to retry', async () => {
     const { failure, logins } = await failureOf([

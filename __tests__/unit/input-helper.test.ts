@@ -54,6 +54,8 @@ describe('readSettings defaults', () => {
       credentials: { method: 'token', token: TOKEN },
       buildId: undefined,
       start: undefined,
+      commit: undefined,
+      workflow: expect.objectContaining({ repositoryUrl: undefined, ref: undefined }),
       wait: true,
       stopOnCancel: true,
       stopOnTimeout: false,
@@ -465,7 +467,7 @@ describe('readSettings credentials', () => {
       secretKey: ENV_SK,
       securityToken: ENV_ST
     })
-    expect(notes).toEqual([])
+    expect(notes).toEqual([expect.stringContaining('v3 API, which Huawei is retiring')])
     for (const name of Object.keys(ENV_CREDENTIALS)) {
       expect(spied.getSecretEnv).toHaveBeenCalledWith(name)
     }
@@ -556,7 +558,10 @@ describe('readSettings credentials', () => {
       source({ ...BASE, 'access-key': AK, 'secret-key': SK })
     )
     expect(settings.credentials.method).toBe('token')
-    expect(notes).toEqual([expect.stringContaining('using token')])
+    expect(notes).toEqual([
+      expect.stringContaining('using token'),
+      expect.stringContaining('v3 API, which Huawei is retiring')
+    ])
     expect(notes.join('\n')).not.toContain(AK)
   })
 

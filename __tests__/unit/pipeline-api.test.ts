@@ -103,7 +103,7 @@ describe('pipelineApi paths and bodies', () => {
 
   it('starts a v3 run with build_params', async () => {
     const { api, requests } = apiFor(V3, () => json(200, { pipeline_id: 'pipe-1', build_id: 'b1' }))
-    await api.start(PARAMETERS, 1000)
+    await api.start({ parameters: PARAMETERS }, 1000)
     expect(requests.map(sent)).toEqual([
       {
         method: 'POST',
@@ -116,7 +116,7 @@ describe('pipelineApi paths and bodies', () => {
 
   it('starts a v5 run with variables', async () => {
     const { api, requests } = apiFor(V5, () => json(200, { pipeline_run_id: 'r1' }))
-    await api.start(PARAMETERS, 1000)
+    await api.start({ parameters: PARAMETERS }, 1000)
     expect(requests.map(sent)).toEqual([
       {
         method: 'POST',
@@ -126,12 +126,155 @@ describe('pipelineApi paths and bodies', () => {
     ])
   })
 
+  const SOURCE = {
+    gitType: 'github',
+    gitUrl: 'https://github.com/acme/web.git',
+    webUrl: 'https://github.com/acme/web',
+    repoName: 'web',
+    defaultBranch: 'main',
+    alias: 'web',
+    codehubId: null,
+    endpointId: 'ep-1'
+  }
+
+  it('starts a v5 run of a branch of a source, with a description, as the SDK shapes it', async () => {
+    const { api, requests } = apiFor(V5, () => json(200, { pipeline_run_id: 'r1' }))
+    await api.start(
+      {
+        parameters: [],
+        build: { source: SOURCE, ref: { kind: 'branch', name: 'feature/x' } },
+        description: 'Started by GitHub Actions'
+      },
+      1000
+    )
+    expect(JSON.parse(requests[0]?.body ?? '')).toEqual({
+      variables: [],
+      description: 'Started by GitHub Actions',
+      sources: [
+        {
+          type: 'code',
+          params: {
+            git_type: 'github',
+            git_url: 'https://github.com/acme/web.git',
+            alias: 'web',
+            endpoint_id: 'ep-1',
+            default_branch: 'main',
+            build_params: { build_type: 'branch', target_branch: 'feature/x', event_type: 'Manual' }
+          }
+        }
+      ]
+    })
+  })
+
+  it('starts a v5 run of a tag, and cuts a description to 1024 characters', async () => {
+    const { api, requests } = apiFor(V5, () => json(200, { pipeline_run_id: 'r1' }))
+    await api.start(
+      {
+        parameters: [],
+        build: { source: SOURCE, ref: { kind: 'tag', name: 'v1.2.0' } },
+        description: 'x'.repeat(2000)
+      },
+      1000
+    )
+    const body = JSON.parse(requests[0]?.body ?? '') as {
+      description: string
+      sources: { params: { build_params: unknown } }[]
+    }
+    expect(body.description).toHaveLength(1024)
+    expect(body.sources[0]?.params.build_params).toEqual({
+      build_type: 'tag',
+      tag: 'v1.2.0',
+      event_type: 'Manual'
+    })
+  })
+
+  it('reads the code sources of the v5 pipeline definition', async () => {
+    const { api, requests } = apiFor(V5, () =>
+      json(200, {
+        id: 'pipe-1',
+        sources: [
+          {
+            type: 'code',
+            params: { git_type: 'github', git_url: 'https://github.com/acme/web.git' }
+          },
+          { type: 'artifact', params: { git_url: 'not code' } },
+          { type: 'code', params: 'junk' }
+        ]
+      })
+    )
+    const read = await api.sources?.(1000)
+    expect(sent(requests[0])).toEqual({ method: 'GET', url: V5_BASE, body: '' })
+    expect(read).toEqual({
+      kind: 'ok',
+      value: [
+        expect.objectContaining({ gitType: 'github', gitUrl: 'https://github.com/acme/web.git' })
+      ]
+    })
+    expect(apiFor(V3).api.sources).toBeUndefined()
+  })
+
+  it('lists v5 runs newest first, a page at a time, with what each built', async () => {
+    const { api, requests } = apiFor(V5, () =>
+      json(200, {
+        offset: 20,
+        limit: 20,
+        total: 41,
+        pipeline_runs: [
+          {
+            pipeline_run_id: 'r9',
+            build_params: { commit_id: 'a'.repeat(40), target_branch: 'main' }
+          },
+          { pipeline_run_id: 'r8', build_params: null }
+        ]
+      })
+    )
+    const read = await api.runs?.(20, 20, 1000)
+    expect(sent(requests[0])).toEqual({
+      method: 'POST',
+      url: `${V5_BASE}/pipeline-runs/list`,
+      body: '{"offset":20,"limit":20,"sort_key":"start_time","sort_dir":"desc"}'
+    })
+    expect(read).toEqual({
+      kind: 'ok',
+      value: [
+        {
+          runId: 'r9',
+          build: expect.objectContaining({ commitId: 'a'.repeat(40), branch: 'main' })
+        },
+        { runId: 'r8', build: null }
+      ]
+    })
+  })
+
+  it('reads a refused v5 latest-run detail as "no run yet" when the runs list is empty', async () => {
+    const { api, requests } = apiFor(V5, req =>
+      req.url.endsWith('/list')
+        ? json(200, { offset: 0, limit: 1, total: 0, pipeline_runs: [] })
+        : json(404, { error_code: 'DEVPIPE.00011104', error_msg: 'no pipeline run' })
+    )
+    expect(await api.status(undefined, 1000)).toEqual({ kind: 'ok', body: {} })
+    expect(requests.map(r => r.method)).toEqual(['GET', 'POST'])
+  })
+
+  it('keeps the refusal when the pipeline has runs, or when a run was asked for by id', async () => {
+    const refusal = json(404, { error_code: 'DEVPIPE.404', error_msg: 'no such pipeline' })
+    const withRuns = apiFor(V5, req =>
+      req.url.endsWith('/list')
+        ? json(200, { total: 1, pipeline_runs: [{ pipeline_run_id: 'r1' }] })
+        : refusal
+    )
+    expect((await withRuns.api.status(undefined, 1000)).kind).toBe('fatal')
+    const byId = apiFor(V5, () => refusal)
+    expect((await byId.api.status('r1', 1000)).kind).toBe('fatal')
+    expect(byId.requests).toHaveLength(1)
+  })
+
   it('sends an empty list when there are no parameters', async () => {
     const v3 = apiFor(V3, () => json(200, { build_id: 'b1' }))
-    await v3.api.start([], 1000)
+    await v3.api.start({ parameters: [] }, 1000)
     expect(v3.requests[0]?.body).toBe('{"build_params":[]}')
     const v5 = apiFor(V5, () => json(200, { pipeline_run_id: 'r1' }))
-    await v5.api.start([], 1000)
+    await v5.api.start({ parameters: [] }, 1000)
     expect(v5.requests[0]?.body).toBe('{"variables":[]}')
   })
 
@@ -177,7 +320,11 @@ describe('pipelineApi start answers', () => {
     ['v3 with a numeric id', V3, { build_id: 42 }, '42']
   ] as const)('reads the run id of a %s start', async (_what, target, body, runId) => {
     const { api } = apiFor(target, () => json(200, body))
-    expect(await api.start([], 1000)).toEqual({ kind: 'started', runId, queued: false })
+    expect(await api.start({ parameters: [] }, 1000)).toEqual({
+      kind: 'started',
+      runId,
+      queued: false
+    })
   })
 
   it.each([
@@ -186,7 +333,7 @@ describe('pipelineApi start answers', () => {
     ['v5 with an empty id', V5, { pipeline_run_id: '' }, 'pipeline_run_id']
   ] as const)('fails a %s start whose answer names no run', async (_what, target, body, field) => {
     const { api, requests } = apiFor(target, () => json(200, body))
-    const result = await api.start([], 1000)
+    const result = await api.start({ parameters: [] }, 1000)
     expect(result.kind).toBe('failed')
     expect(result.kind === 'failed' && result.reason).toContain(field)
     expect(requests).toHaveLength(1)
@@ -208,7 +355,11 @@ describe('pipelineApi start answers', () => {
     'reads %s (%s shape, HTTP %d) as a queued start',
     async (_code, _shape, status, body) => {
       const { api, requests } = apiFor(V5, () => json(status, body))
-      expect(await api.start([], 1000)).toEqual({ kind: 'started', runId: 'rq', queued: true })
+      expect(await api.start({ parameters: [] }, 1000)).toEqual({
+        kind: 'started',
+        runId: 'rq',
+        queued: true
+      })
       expect(requests).toHaveLength(1)
     }
   )
@@ -217,12 +368,16 @@ describe('pipelineApi start answers', () => {
     const { api } = apiFor(V3, () =>
       json(400, { error: { code: 'DEVPIPE.00011169', message: 'queued', build_id: 'bq' } })
     )
-    expect(await api.start([], 1000)).toEqual({ kind: 'started', runId: 'bq', queued: true })
+    expect(await api.start({ parameters: [] }, 1000)).toEqual({
+      kind: 'started',
+      runId: 'bq',
+      queued: true
+    })
   })
 
   it('fails a queued answer that names no run', async () => {
     const { api } = apiFor(V5, () => json(400, { error_code: 'DEVPIPE.00011169', error_msg: 'q' }))
-    const result = await api.start([], 1000)
+    const result = await api.start({ parameters: [] }, 1000)
     expect(result.kind).toBe('failed')
     expect(result.kind === 'failed' && result.reason).toContain('DEVPIPE.00011169')
   })
@@ -231,7 +386,7 @@ describe('pipelineApi start answers', () => {
     const { api } = apiFor(V5, () =>
       json(400, { error: { code: 'DEVPIPE.00011111', message: 'no', pipeline_run_id: 'rx' } })
     )
-    expect((await api.start([], 1000)).kind).toBe('failed')
+    expect((await api.start({ parameters: [] }, 1000)).kind).toBe('failed')
   })
 
   it.each([
@@ -241,7 +396,7 @@ describe('pipelineApi start answers', () => {
     ['a 200 that is not JSON', (): Reply => ({ status: 200, headers: {}, body: '<html>' })]
   ])('sends the start once after %s, saying the run may have started', async (_what, reply) => {
     const { api, requests } = apiFor(V5, reply)
-    const result = await api.start([], 1000)
+    const result = await api.start({ parameters: [] }, 1000)
     expect(requests).toHaveLength(1)
     expect(result.kind).toBe('failed')
     expect(result.kind === 'failed' && result.reason).toContain(
@@ -255,7 +410,7 @@ describe('pipelineApi start answers', () => {
     ['a refusal', json(401, { error_code: 'APIGW.0301', error_msg: 'wrong' })]
   ])('fails after %s, once, without doubt about the run', async (_what, reply) => {
     const { api, requests } = apiFor(V3, () => reply)
-    const result = await api.start([], 1000)
+    const result = await api.start({ parameters: [] }, 1000)
     expect(requests).toHaveLength(1)
     expect(result.kind).toBe('failed')
     const reason = result.kind === 'failed' ? result.reason : ''
@@ -265,13 +420,13 @@ describe('pipelineApi start answers', () => {
 
   it('carries the advice for a refused start', async () => {
     const { api } = apiFor(V5, () => json(401, { error_code: 'APIGW.0307', error_msg: 'expired' }))
-    const result = await api.start([], 1000)
+    const result = await api.start({ parameters: [] }, 1000)
     expect(result.kind === 'failed' && result.reason).toContain('use access keys')
   })
 
   it('keeps the token out of a failed start', async () => {
     const { api } = apiFor(V5, () => json(500, { error_code: 'E', error_msg: `echo ${TOKEN}` }))
-    const result = await api.start([], 1000)
+    const result = await api.start({ parameters: [] }, 1000)
     expect(JSON.stringify(result)).not.toContain(TOKEN)
   })
 })
@@ -286,7 +441,7 @@ describe('pipelineApi start: a run id must be an id', () => {
     'refuses a started run named with %s, saying the run has probably started',
     async (_what, id) => {
       const { api } = apiFor(V3, () => json(200, { build_id: id }))
-      const start = await api.start([], 1000)
+      const start = await api.start({ parameters: [] }, 1000)
       expect(start.kind).toBe('failed')
       expect(start.kind === 'failed' && start.reason).toMatch(/not a run id.*probably started/)
       expect(start.kind === 'failed' && start.reason).not.toMatch(/\n/)
@@ -297,6 +452,6 @@ describe('pipelineApi start: a run id must be an id', () => {
     const { api } = apiFor(V5, () =>
       json(400, { error: { code: 'DEVPIPE.00011169', message: 'queued', pipeline_run_id: 'a;b' } })
     )
-    expect((await api.start([], 1000)).kind).toBe('failed')
+    expect((await api.start({ parameters: [] }, 1000)).kind).toBe('failed')
   })
 })

@@ -31,6 +31,7 @@ function run(over: Partial<Run> = {}): Run {
     endTime: null,
     durationSeconds: null,
     detailUrl: null,
+    sources: [],
     parameters: [],
     stages: [
       stage('s1', [task('t1', { status: 'running' }), task('t2')], { status: 'running' }),

@@ -34,6 +34,7 @@ function run(over: Partial<Run> = {}): Run {
     endTime: '2024-05-01 10:03:04',
     durationSeconds: 184,
     detailUrl: 'https://example.com/run/42',
+    sources: [],
     parameters: [],
     stages: [stage('Build', [task('Compile')]), stage('Deploy', [task('Push')])],
     ...over
@@ -380,6 +381,7 @@ describe('decide: cancellation and v5 words', () => {
     )
     expect(verdict.conclusion).toBe('failure')
     expect(verdict.message).toContain('outcome ignored')
+    expect(verdict.message).toContain("it never ran, as the pipeline's concurrency rule drops")
   })
 })
 

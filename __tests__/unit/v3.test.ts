@@ -113,6 +113,7 @@ describe('parseV3Status robustness', () => {
       durationSeconds: null,
       detailUrl: null,
       parameters: [],
+      sources: [],
       stages: []
     })
   })
@@ -296,5 +297,74 @@ describe('text', () => {
     [['a'], null]
   ])('reads %p as %p', (value, expected) => {
     expect(text(value)).toBe(expected)
+  })
+})
+
+describe('parseV3Status and the shape of the SDK model', () => {
+  /** `value` under `depth` levels of `children` lists. */
+  function nested(depth: number): unknown {
+    let value: unknown = { id: 'bottom' }
+    for (let i = 0; i < depth; i++) value = { id: `level_${i}`, children: [value] }
+    return value
+  }
+
+  it('reads a stage and its tasks, and no children of a task', () => {
+    const run = parsed({
+      states: [
+        {
+          id: 's',
+          type: 'stage',
+          children: [{ id: 't', type: 'task', children: [{ id: 'deeper' }] }]
+        }
+      ]
+    })
+    expect(run.stages).toHaveLength(1)
+    expect(run.stages[0]!.tasks.map(t => t.id)).toEqual(['t'])
+    expect(run.stages[0]!.tasks[0]).not.toHaveProperty('tasks')
+  })
+
+  it('does not walk deeply nested children, or other fields, at all', () => {
+    const deep = nested(20_000)
+    const body = { build_id: 'b1', states: [{ id: 's', children: [deep] }], extra: deep }
+    expect(() => parseV3Status(body)).not.toThrow()
+    expect(parsed(body).stages[0]!.tasks.map(t => t.id)).toEqual(['level_19999'])
+  })
+
+  it('ignores the fields the action does not read', () => {
+    const body = fixture('v3-status-success.json') as Record<string, unknown>
+    const extended = {
+      ...body,
+      pipeline_id: { not: 'read' },
+      modify_url: ['x'],
+      states: (body.states as Record<string, unknown>[]).map(state => ({
+        ...state,
+        type: 7,
+        detail_url: { x: 1 }
+      }))
+    }
+    expect(parsed(extended)).toEqual(parsed(body))
+  })
+
+  it('reads numbers where the SDK declares strings, as their text', () => {
+    const run = parsed({
+      build_id: 42,
+      elapsed_time: 1.5,
+      states: [{ id: 7, name: 8, elapsed_time: 3, children: [{ id: 0, error_code: 500 }] }]
+    })
+    expect(run.runId).toBe('42')
+    expect(run.durationSeconds).toBe(1.5)
+    expect(run.stages[0]).toMatchObject({ id: '7', name: '8', durationSeconds: 3 })
+    expect(run.stages[0]!.tasks[0]).toMatchObject({ id: '0', name: '0', errorCode: '500' })
+  })
+
+  it('reads a body the same way every time, and leaves it as it was', () => {
+    const body = fixture('v3-status-success.json')
+    const before = JSON.stringify(body)
+    const first = parsed(body)
+    first.stages[0]!.tasks.push(first.stages[1]!.tasks[0]!)
+    first.parameters.length = 0
+    expect(parsed(body)).toEqual(parsed(fixture('v3-status-success.json')))
+    expect(parsed(body).parameters).toHaveLength(3)
+    expect(JSON.stringify(body)).toBe(before)
   })
 })

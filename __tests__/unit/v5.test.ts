@@ -233,6 +233,7 @@ describe('parseV5Detail robustness', () => {
       durationSeconds: null,
       detailUrl: null,
       parameters: [],
+      sources: [],
       stages: []
     })
   })
@@ -264,6 +265,7 @@ describe('parseV5Detail robustness', () => {
       durationSeconds: null,
       detailUrl: '7.5',
       parameters: [],
+      sources: [],
       stages: []
     })
   })
@@ -576,5 +578,67 @@ describe('parseV5Detail property: never throws, never invents a success', () => 
 
   it('holds for near-miss spellings of documented statuses', () => {
     fc.assert(fc.property(statusVariant, check), { numRuns: 300 })
+  })
+})
+
+describe('parseV5Detail and the shape of the SDK models', () => {
+  it('reads variables when they are a list, even an empty one, and params only otherwise', () => {
+    const params = [{ name: 'p', value: '2' }]
+    expect(parsed({ variables: [], params }).parameters).toEqual([])
+    expect(parsed({ variables: ['junk', null], params }).parameters).toEqual([])
+    expect(parsed({ variables: null, params }).parameters).toEqual(params)
+    expect(parsed({ variables: { name: 'v', value: '1' }, params }).parameters).toEqual(params)
+    expect(parsed({ variables: 'v=1', params: 'p=2' }).parameters).toEqual([])
+  })
+
+  it('ignores the fields the action does not read, however deep they go', () => {
+    let deep: unknown = 'bottom'
+    for (let i = 0; i < 20_000; i++) deep = i % 2 ? [deep] : { jobs: deep, steps: deep }
+    const extended = withRun({
+      manifest_version: { not: 'read' },
+      run_number: 'forty-two',
+      sources: deep,
+      artifacts: deep,
+      stages: (RUNNING.stages as Record<string, unknown>[]).map(stage => ({
+        ...stage,
+        pre: deep,
+        post: [deep],
+        depends_on: 7,
+        jobs: (stage.jobs as Record<string, unknown>[]).map(job => ({
+          ...job,
+          steps: deep,
+          exec_id: { id: 1 },
+          async: 'yes'
+        }))
+      }))
+    })
+    expect(() => parseV5Detail(extended)).not.toThrow()
+    expect(parsed(extended)).toEqual(parsed(RUNNING))
+  })
+
+  it('reads a large run whole: 1000 stages of 20 jobs, in sequence order', () => {
+    const stages = Array.from({ length: 1000 }, (_, s) => ({
+      id: `s${s}`,
+      sequence: 999 - s,
+      status: 'COMPLETED',
+      jobs: Array.from({ length: 20 }, (_, j) => ({ id: `j${s}_${j}`, sequence: 19 - j }))
+    }))
+    const run = parsed({ id: 'r', status: 'RUNNING', stages })
+    expect(run.stages).toHaveLength(1000)
+    expect(run.stages[0]!.id).toBe('s999')
+    expect(run.stages[999]!.tasks.map(t => t.id)).toEqual(
+      Array.from({ length: 20 }, (_, j) => `j0_${19 - j}`)
+    )
+    expect(run.stages.every(s => s.tasks.length === 20 && s.outcome === 'success')).toBe(true)
+  })
+
+  it('reads a body the same way every time, and leaves it as it was', () => {
+    const before = JSON.stringify(RUNNING)
+    const first = parsed(RUNNING)
+    first.stages.reverse()
+    first.stages[0]!.tasks.length = 0
+    expect(parsed(RUNNING)).toEqual(parsed(structuredClone(RUNNING)))
+    expect(parsed(RUNNING).stages.map(s => s.tasks.length)).toEqual([1, 1])
+    expect(JSON.stringify(RUNNING)).toBe(before)
   })
 })

@@ -19,18 +19,39 @@ export interface ClientOptions {
   now?: () => number
 }
 
-export function scrub(text: string, secrets: Iterable<string>): string {
-  // Longest first, so that a secret containing a shorter one is cut whole, not around the shorter one.
+/**
+ * Each secret's forms, longest secret first (so that a secret containing a shorter one is cut whole, not
+ * around the shorter one): the secret, the forms a JSON encoder writes (`"`, `\\` and controls escaped,
+ * maybe `/` too) and the form a URL carries. Forms only a parser decodes (`\u0026`) are caught by
+ * scrubbing the parsed text.
+ */
+function formsOf(secrets: Iterable<string>): string[] {
   const ordered = [...secrets].filter(Boolean).sort((a, b) => b.length - a.length)
-  let clean = text
-  for (const secret of ordered) {
-    // Also the forms a JSON encoder writes (`"`, `\\` and controls escaped, maybe `/` too) and the
-    // form a URL carries. Forms only a parser decodes (`\u0026`) are caught by scrubbing the parsed text.
+  return ordered.flatMap(secret => {
     const json = JSON.stringify(secret).slice(1, -1)
-    const forms = [secret, json, json.replace(/\//g, '\\/'), encodeURIComponent(secret)]
-    for (const form of new Set(forms)) {
-      clean = clean.split(form).join('***')
+    return [...new Set([secret, json, json.replace(/\//g, '\\/'), encodeURIComponent(secret)])]
+  })
+}
+
+// Every string of every answer is scrubbed: the forms are worked out once per set of secrets (a set
+// grows when a login adds its token), not once per string.
+const cachedForms = new WeakMap<object, { size: number; forms: string[] }>()
+
+export function scrub(text: string, secrets: Iterable<string>): string {
+  let forms: string[]
+  if (secrets instanceof Set) {
+    let cached = cachedForms.get(secrets)
+    if (cached?.size !== secrets.size) {
+      cached = { size: secrets.size, forms: formsOf(secrets) }
+      cachedForms.set(secrets, cached)
     }
+    forms = cached.forms
+  } else {
+    forms = formsOf(secrets)
+  }
+  let clean = text
+  for (const form of forms) {
+    if (clean.includes(form)) clean = clean.split(form).join('***')
   }
   return clean
 }
@@ -48,16 +69,18 @@ export class CodeArtsClient {
 
   /**
    * One API call, answered within `timeoutMs`. A token the API calls expired is renewed once (if the
-   * credentials can be) and the call made again within the same time.
+   * credentials can be) and the call made again within the same time. `changes`: the call changes
+   * something (a start, a stop), as every POST does but a query's (the runs list).
    */
   async request(
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
-    timeoutMs: number
+    timeoutMs: number,
+    changes = method === 'POST'
   ): Promise<Answer> {
     const deadline = this.now() + timeoutMs
-    let answer = await this.once(method, path, body, timeoutMs)
+    let answer = await this.once(method, path, body, timeoutMs, changes)
     if (
       answer.kind === 'fatal' &&
       answer.refusal?.code === 'APIGW.0307' &&
@@ -69,7 +92,7 @@ export class CodeArtsClient {
       if (left <= 0) {
         return { kind: 'transient', reason: 'the token expired; logging in again', notSent: true }
       }
-      answer = await this.once(method, path, body, left)
+      answer = await this.once(method, path, body, left, changes)
     }
     if (answer.kind === 'fatal' && answer.refusal) {
       return {
@@ -84,12 +107,14 @@ export class CodeArtsClient {
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
-    timeoutMs: number
+    timeoutMs: number,
+    changes: boolean
   ): Promise<Answer> {
     const url = `${this.options.endpoint}${path}`
     const text = body === undefined ? '' : JSON.stringify(body)
     const headers: Record<string, string> = { Accept: 'application/json', 'User-Agent': USER_AGENT }
-    if (text !== '') headers['Content-Type'] = 'application/json;charset=UTF-8'
+    // As the SDK sends it: on every POST, body or not (the gateway refuses a POST without it).
+    if (method === 'POST') headers['Content-Type'] = 'application/json;charset=UTF-8'
     const started = this.now()
     let auth: Record<string, string>
     try {
@@ -101,9 +126,9 @@ export class CodeArtsClient {
       throw error
     }
     const left = timeoutMs - (this.now() - started)
-    // A POST changes something (starts a run): sent with no time left to hear the answer, it would leave
-    // the step unsure whether it happened. Not sent, it surely did not.
-    if (method === 'POST' && left < MIN_POST_MS) {
+    // A call that changes something (starts a run), sent with no time left to hear the answer, would
+    // leave the step unsure whether it happened. Not sent, it surely did not.
+    if (changes && left < MIN_POST_MS) {
       return {
         kind: 'transient',
         reason: `the credentials took ${timeoutMs - left} ms of the request's ${timeoutMs} ms, too few were left to send it`,
@@ -149,6 +174,8 @@ export class CodeArtsClient {
  */
 function scrubbedBody(text: string, secrets: Iterable<string>): string {
   const plain = scrub(text, secrets)
+  // Without a backslash, no string in it decodes to anything but its own text, already scrubbed.
+  if (!plain.includes('\\')) return plain
   let parsed: unknown
   try {
     parsed = JSON.parse(plain)

@@ -1,5 +1,6 @@
-// IAM password login: one token exchange per step, and one more only when the API calls the token
-// expired. The token is handed to `onToken` (which masks it) before anything else sees it.
+// IAM password login: one token exchange per step, another shortly before the token's `expires_at` (a
+// long wait), and one more when the API calls the token expired. The token is handed to `onToken`
+// (which masks it) before anything else sees it.
 import { apiError, noAnswer, type FailedAnswer } from './answer.js'
 import { AuthFailure, type Auth } from './auth.js'
 import { quote } from '../quote.js'
@@ -75,15 +76,36 @@ function within<T>(promise: Promise<T>, ms: number): Promise<T> {
   return Promise.race([promise, late]).finally(() => clearTimeout(timer))
 }
 
+// A token is renewed this long before it expires, so that no request is refused for it on the way.
+const RENEW_BEFORE_MS = 10 * 60_000
+
+/** When a token expires, from the login answer's `token.expires_at`; undefined when it does not say. */
+function expiryOf(body: string): number | undefined {
+  try {
+    const expires = (JSON.parse(body) as { token?: { expires_at?: unknown } } | null)?.token
+      ?.expires_at
+    const ms = typeof expires === 'string' ? Date.parse(expires) : NaN
+    return Number.isFinite(ms) ? ms : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/** Why a token was issued: the step's first login, one before the last expired, or after a refusal. */
+export type LoginReason = 'first' | 'expiring' | 'refused'
+
 export function passwordAuth(
   login: PasswordLogin,
   transport: Transport,
-  onToken: (token: string) => void,
-  scrub: (text: string) => string
+  onToken: (token: string, reason: LoginReason) => void,
+  scrub: (text: string) => string,
+  now: () => number = Date.now
 ): Auth {
   // The login in progress or done, shared so that overlapping requests (a stop during a poll) log in once.
   let token: Promise<string> | undefined
+  let expiresAt: number | undefined
   let renewed = false
+  let reason: LoginReason = 'first'
 
   /** The new token; rejects with AuthFailure. */
   const logIn = async (timeoutMs: number): Promise<string> => {
@@ -106,7 +128,8 @@ export function passwordAuth(
     const subject = response.headers['x-subject-token']
     const issued = Array.isArray(subject) ? subject[0] : subject
     if (response.status >= 200 && response.status < 300 && issued) {
-      onToken(issued)
+      onToken(issued, reason)
+      expiresAt = expiryOf(response.body)
       return issued
     }
     if (response.status >= 200 && response.status < 300) {
@@ -126,6 +149,11 @@ export function passwordAuth(
 
   return {
     async headers(_request, timeoutMs) {
+      if (token !== undefined && expiresAt !== undefined && now() >= expiresAt - RENEW_BEFORE_MS) {
+        token = undefined
+        expiresAt = undefined
+        reason = 'expiring'
+      }
       if (token === undefined) {
         const attempt = logIn(timeoutMs)
         token = attempt
@@ -142,6 +170,8 @@ export function passwordAuth(
       if (renewed) return false
       renewed = true
       token = undefined
+      expiresAt = undefined
+      reason = 'refused'
       return true
     }
   }

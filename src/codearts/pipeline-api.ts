@@ -1,13 +1,15 @@
 // The two API generations behind one interface: where to ask for a run's status, how to start and stop
 // a run, and how to read what comes back. Everything above this file is the same for v3 and v5.
 import type { Run } from '../model.js'
-import { apiError, type Answer } from './answer.js'
+import { apiError, type Answer, type FailedAnswer } from './answer.js'
 import type { CodeArtsClient } from './client.js'
 import { ID_PATTERN, ID_RULE } from '../ids.js'
 import { quote } from '../quote.js'
 import { text } from './json.js'
 import { parseV3Status } from './v3.js'
 import { parseV5Detail } from './v5.js'
+import { parseRunsList, parseSources, type CodeSource, type ListedRun } from './v5-sources.js'
+import type { GitRef } from '../git-ref.js'
 
 export type ApiVersion = 'v3' | 'v5'
 
@@ -28,13 +30,27 @@ function readStop(answer: Answer, confirmed: (body: unknown) => boolean): StopRe
     : { stopped: false, reason: 'the API answered without confirming the stop' }
 }
 
+export interface StartRequest {
+  parameters: Parameter[]
+  /** v5: the code source to build, and its branch or tag; without it, the pipeline's default. */
+  build?: { source: CodeSource; ref: GitRef }
+  /** v5: shown with the run in CodeArts (at most 1024 characters). */
+  description?: string
+}
+
+export type Read<T> = { kind: 'ok'; value: T } | { kind: 'failed'; answer: FailedAnswer | null }
+
 export interface PipelineApi {
   /** Status of run `runId`, or of the latest run when it is undefined. */
   status(runId: string | undefined, timeoutMs: number): Promise<Answer>
   parse(body: unknown): Run | null
   /** Sends the start request once, whatever becomes of it. */
-  start(parameters: Parameter[], timeoutMs: number): Promise<StartResult>
+  start(request: StartRequest, timeoutMs: number): Promise<StartResult>
   stop(runId: string, timeoutMs: number): Promise<StopResult>
+  /** v5 only: the pipeline's code sources, from its definition. */
+  sources?(timeoutMs: number): Promise<Read<CodeSource[]>>
+  /** v5 only: a page of runs, newest first, with what each was built from. */
+  runs?(offset: number, limit: number, timeoutMs: number): Promise<Read<ListedRun[]>>
 }
 
 export interface PipelineTarget {
@@ -112,7 +128,7 @@ export function pipelineApi(client: CodeArtsClient, target: PipelineTarget): Pip
           timeoutMs
         ),
       parse: parseV3Status,
-      start: async (parameters, timeoutMs) =>
+      start: async ({ parameters }, timeoutMs) =>
         readStart(
           await client.request('POST', `${base}/start`, { build_params: parameters }, timeoutMs),
           'build_id'
@@ -131,18 +147,39 @@ export function pipelineApi(client: CodeArtsClient, target: PipelineTarget): Pip
     }
   }
   const base = `/v5/${encodeURIComponent(target.projectId ?? '')}/api/pipelines/${pipeline}`
+  const runs = async (offset: number, limit: number, timeoutMs: number) =>
+    read(
+      await client.request(
+        'POST',
+        `${base}/pipeline-runs/list`,
+        { offset, limit, sort_key: 'start_time', sort_dir: 'desc' },
+        timeoutMs,
+        false
+      ),
+      body => parseRunsList(body)?.runs ?? null
+    )
   return {
-    status: (runId, timeoutMs) =>
-      client.request(
+    status: async (runId, timeoutMs) => {
+      const started = Date.now()
+      const answer = await client.request(
         'GET',
         `${base}/pipeline-runs/detail${runId === undefined ? '' : `?pipeline_run_id=${encodeURIComponent(runId)}`}`,
         undefined,
         timeoutMs
-      ),
+      )
+      // The detail answers only for a pipeline that has run. Refused about the latest run, the runs
+      // list tells a pipeline with no run yet (waited for, as an answer naming no run) from an error.
+      // Only the API's own error (not a redirect, not a refusal of the credentials) can mean that.
+      if (runId !== undefined || answer.kind !== 'fatal' || answer.refusal) return answer
+      if (apiError(answer.body) === null) return answer
+      const left = timeoutMs - (Date.now() - started)
+      const list = left > 0 ? await runs(0, 1, left) : undefined
+      return list?.kind === 'ok' && list.value.length === 0 ? { kind: 'ok', body: {} } : answer
+    },
     parse: parseV5Detail,
-    start: async (parameters, timeoutMs) =>
+    start: async (request, timeoutMs) =>
       readStart(
-        await client.request('POST', `${base}/run`, { variables: parameters }, timeoutMs),
+        await client.request('POST', `${base}/run`, v5RunBody(request), timeoutMs),
         'pipeline_run_id'
       ),
     // v5 says `{"success": true}`; anything else is not a stop.
@@ -158,6 +195,40 @@ export function pipelineApi(client: CodeArtsClient, target: PipelineTarget): Pip
           typeof body === 'object' &&
           body !== null &&
           (body as { success?: unknown }).success === true
-      )
+      ),
+    sources: async timeoutMs =>
+      read(await client.request('GET', base, undefined, timeoutMs), parseSources),
+    runs
   }
+}
+
+function read<T>(answer: Answer, parse: (body: unknown) => T | null): Read<T> {
+  if (answer.kind !== 'ok') return { kind: 'failed', answer }
+  const value = parse(answer.body)
+  return value === null ? { kind: 'failed', answer: null } : { kind: 'ok', value }
+}
+
+/** The v5 run request: the variables, the source to build (the SDK's RunPipelineDTO), a description. */
+function v5RunBody({ parameters, build, description }: StartRequest): Record<string, unknown> {
+  const body: Record<string, unknown> = { variables: parameters }
+  if (description) body.description = description.slice(0, 1024)
+  if (build) {
+    const { source, ref } = build
+    const params: Record<string, unknown> = {
+      git_type: source.gitType,
+      git_url: source.gitUrl,
+      alias: source.alias,
+      codehub_id: source.codehubId,
+      endpoint_id: source.endpointId,
+      default_branch: source.defaultBranch,
+      build_params: {
+        build_type: ref.kind,
+        ...(ref.kind === 'tag' ? { tag: ref.name } : { target_branch: ref.name }),
+        event_type: 'Manual'
+      }
+    }
+    for (const key of Object.keys(params)) if (params[key] === null) delete params[key]
+    body.sources = [{ type: 'code', params }]
+  }
+  return body
 }

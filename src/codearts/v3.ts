@@ -70,6 +70,8 @@ export function parseV3Status(body: unknown): Run | null {
     stages: list(body.states).map((item, i): Stage => ({
       ...toTask(item, i),
       tasks: list(item.children).map(toTask)
-    }))
+    })),
+    // v3 does not say what a run built.
+    sources: []
   }
 }

@@ -1,7 +1,7 @@
 // Lenient reading of `GET /v5/{project_id}/api/pipelines/{pipeline_id}/pipeline-runs/detail`: any field
 // may be null, missing or of the wrong type, and none of that may throw. What cannot be read becomes null.
 // Statuses are upper-case words here (`RUNNING`), times epoch milliseconds, and a stage's tasks are its jobs.
-import type { Phase, Run, Stage, Task } from '../model.js'
+import type { BuiltSource, Phase, Run, Stage, Task } from '../model.js'
 import { isObject, list, text, type Json } from './json.js'
 
 /** Run outcomes by status: the words the v3 API and the verdict already use, plus `ignored`. */
@@ -99,6 +99,22 @@ function toTask(item: Json, index: number): Task {
   }
 }
 
+/** A repository of the run (`sources[].params`, with its `build_params`). */
+function toSource(item: Json): BuiltSource | null {
+  const params = isObject(item.params) ? item.params : null
+  if (!params) return null
+  const build = isObject(params.build_params) ? params.build_params : {}
+  const commit = text(build.commit_id)?.toLowerCase() ?? null
+  return {
+    gitUrl: text(params.git_url),
+    webUrl: text(params.web_url),
+    buildType: text(build.build_type),
+    branch: text(build.target_branch),
+    tag: text(build.tag),
+    commit: commit !== null && /^[0-9a-f]{7,64}$/.test(commit) ? commit : null
+  }
+}
+
 /** A Run from a v5 run-detail body, or null when the body is not an object at all. */
 export function parseV5Detail(body: unknown): Run | null {
   if (!isObject(body)) return null
@@ -123,6 +139,7 @@ export function parseV5Detail(body: unknown): Run | null {
     stages: bySequence(list(body.stages)).map((item, i): Stage => ({
       ...toTask(item, i),
       tasks: bySequence(list(item.jobs)).map(toTask)
-    }))
+    })),
+    sources: list(body.sources).flatMap(item => toSource(item) ?? [])
   }
 }

@@ -14,9 +14,14 @@ export interface Report {
   /** The run the step followed, when known: the build-id output even if no status named it. */
   runId: string | undefined
   summary: boolean
+  /** The commit the run built, for the `commit` output. */
+  commit?: string
 }
 
-export async function report(io: StepIO, { run, verdict, pipelineId, runId, summary }: Report) {
+export async function report(
+  io: StepIO,
+  { run, verdict, pipelineId, runId, summary, commit }: Report
+) {
   if (run) io.group('CodeArts run report', runReport(run))
   if (verdict.message === undefined) {
     // wait: false ends green with the run still going: that is not the pipeline succeeding.
@@ -29,6 +34,7 @@ export async function report(io: StepIO, { run, verdict, pipelineId, runId, summ
   await bestEffort(io, 'set the outputs', () => {
     const outputs = outputsOf(run, verdict.conclusion)
     if (runId !== undefined) outputs['build-id'] ??= runId
+    if (commit !== undefined) outputs.commit = commit
     for (const [name, value] of Object.entries(outputs)) io.setOutput(name, value)
   })
   if (summary) {

@@ -1,9 +1,13 @@
 // Starting a run: sent once, whatever becomes of it; its id as an output the moment it is known.
 import { ABORTED, orTimeout, unlessAborted } from '../abortable.js'
+import { chooseBuild, type BuildChoice } from '../build-choice.js'
+import type { StartRequest } from '../codearts/pipeline-api.js'
+import { describeRef } from '../git-ref.js'
 import { requestTimeoutMs } from '../poller.js'
 import { quote } from '../quote.js'
 import type { Verdict } from '../result.js'
 import { bestEffort } from '../step-io.js'
+import type { Workflow } from '../workflow.js'
 import { describeTarget, type FlowContext } from './context.js'
 import { afterwards } from './stop.js'
 
@@ -11,27 +15,79 @@ import { afterwards } from './stop.js'
 // answer gets a little longer to bring the run's id, and with it the chance to stop the run.
 const START_MIN_MS = 10_000
 const START_GRACE_MS = 2_500
+const DEFINITION_RETRIES = 2
 
-export type Started = { runId: string } | { verdict: Verdict; runId?: string }
+export type Started =
+  | { runId: string; sent: StartRequest; choice: BuildChoice | undefined }
+  | { verdict: Verdict; runId?: string }
+
+/** A line in CodeArts leading back to the workflow run that started the run. */
+function description(workflow: Workflow): string | undefined {
+  if (!workflow.runUrl) return undefined
+  const attempt = workflow.runAttempt ? ` (attempt ${workflow.runAttempt})` : ''
+  return `Started by GitHub Actions: ${workflow.runUrl}${attempt}`
+}
+
+/** v5: what to build, from the pipeline's definition; undefined on v3, which cannot choose. */
+async function buildChoice(context: FlowContext): Promise<BuildChoice | undefined> {
+  const { io, api, settings } = context
+  const readSources = api.sources
+  if (!readSources) return undefined
+  const requestMs = Math.max(requestTimeoutMs(settings.pollIntervalMs), START_MIN_MS)
+  let read = await readSources(requestMs)
+  // A read changes nothing: a passing fault (a 503, a reset) is worth two more tries.
+  for (let retry = 1; retry <= DEFINITION_RETRIES; retry++) {
+    if (read.kind === 'ok' || read.answer?.kind !== 'transient' || context.cancel.aborted) break
+    io.warning(`Could not read the pipeline's definition (${read.answer.reason}); trying again.`)
+    await new Promise(resolve => setTimeout(resolve, retry * 1_000))
+    read = await readSources(requestMs)
+  }
+  if (read.kind === 'failed') {
+    const why = read.answer?.reason ?? 'the answer named no sources'
+    return {
+      kind: 'problem',
+      message: `could not read the pipeline's definition to choose what to build: ${why}`
+    }
+  }
+  const choice = chooseBuild(read.value, settings.start?.ref, settings.workflow)
+  if (choice.kind === 'default') {
+    io.info(`CodeArts builds the pipeline's default branch: ${choice.reason}.`)
+  } else if (choice.kind === 'ref') {
+    const whose = choice.own ? " (the workflow's own)" : ''
+    io.info(`Building ${describeRef(choice.ref)}${whose}.`)
+  }
+  return choice
+}
 
 /** Starts the run: its id, or the verdict when there is none to wait for. */
 export async function startRun(context: FlowContext): Promise<Started> {
   const { io, api, settings, cancel } = context
   const parameters = settings.start?.parameters ?? []
+  const pipeline = `pipeline ${settings.pipelineId}`
+  const choice = await buildChoice(context)
+  if (choice?.kind === 'problem') {
+    return {
+      verdict: {
+        conclusion: 'error',
+        message: `Did not start a run of ${pipeline}: ${choice.message}.`
+      }
+    }
+  }
+  const sent: StartRequest = {
+    parameters,
+    build: choice?.kind === 'ref' ? choice : undefined,
+    description: description(settings.workflow)
+  }
   const count = parameters.length
   io.info(
     `Starting a run of ${describeTarget(settings)}` +
       (count ? ` with ${count} parameter${count === 1 ? '' : 's'}.` : '.')
   )
   // Not cut to the timeout, which bounds the wait.
-  const request = api.start(
-    parameters,
-    Math.max(requestTimeoutMs(settings.pollIntervalMs), START_MIN_MS)
-  )
+  const request = api.start(sent, Math.max(requestTimeoutMs(settings.pollIntervalMs), START_MIN_MS))
   const first = await unlessAborted(request, cancel)
   const cancelled = first === ABORTED
   const start = first === ABORTED ? await orTimeout(request, START_GRACE_MS) : first
-  const pipeline = `pipeline ${settings.pipelineId}`
   if (start === undefined) {
     return {
       verdict: {
@@ -55,7 +111,7 @@ export async function startRun(context: FlowContext): Promise<Started> {
       ? `Run ${quote(start.runId)} is queued behind other runs (a concurrency limit); waiting for it to start.`
       : `Started run ${quote(start.runId)}.`
   )
-  if (!cancelled) return { runId: start.runId }
+  if (!cancelled) return { runId: start.runId, sent, choice }
   const after = await afterwards(context, 'cancel', start.runId, true)
   return {
     runId: start.runId,

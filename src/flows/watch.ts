@@ -63,14 +63,17 @@ async function glance(context: FlowContext, runId: string): Promise<Outcome> {
   return { run: known, verdict: { conclusion: 'success' }, runId, worthSummary: false }
 }
 
-/**
- * Follows run `runId` (the latest run when undefined) to its verdict. `startedHere`: this step started
- * it, so it is announced, and stopped on cancel.
- */
+/** Follows run `runId` (the latest run when undefined) to its verdict. */
+export interface WatchOptions {
+  /** This step started the run: it is announced, and stopped on cancel. */
+  startedHere: boolean
+  timeoutMs?: number
+}
+
 export async function watchRun(
   context: FlowContext,
   runId: string | undefined,
-  startedHere: boolean
+  { startedHere, timeoutMs = context.settings.timeoutMs }: WatchOptions
 ): Promise<Outcome> {
   const { io, api, settings, cancel } = context
   if (!settings.wait && runId !== undefined) return glance(context, runId)
@@ -81,7 +84,7 @@ export async function watchRun(
   const announce = announcer(context, runId, startedHere)
   const result = await waitForRun({
     runId,
-    timeoutMs: settings.timeoutMs,
+    timeoutMs,
     pollIntervalMs: settings.pollIntervalMs,
     fetchStatus: (id, timeoutMs) => api.status(id, timeoutMs),
     parse: api.parse,
