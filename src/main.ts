@@ -122,7 +122,7 @@ export function cancelDeadlineMissed(ms: number): void {
 }
 
 /** The step. The exit code is left at 1 (index.ts) unless the verdict is success. */
-export async function run(cancel: AbortSignal): Promise<void> {
+export async function run(cancel: AbortSignal = new AbortController().signal): Promise<void> {
   let settings: Settings
   try {
     settings = readInputs()
