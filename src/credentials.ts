@@ -1,6 +1,6 @@
 // Which credentials the step uses: exactly one method, chosen by a fixed precedence, from inputs or
 // from the variables huaweicloud/auth-action exports. Pure: input-helper.ts feeds it the raw values.
-import { parseEndpoint, regionIamEndpoint } from './endpoint.js'
+import { IAM_ENDPOINT_EXAMPLE, parseEndpoint, regionIamEndpoint } from './endpoint.js'
 
 export type Credentials =
   | { method: 'token'; token: string }
@@ -209,7 +209,7 @@ function iamEndpoint(text: string, region: string): { url: string } | { problem:
     }
   }
   if (!given(text)) return { url: regionIamEndpoint(region) }
-  const parsed = parseEndpoint(text)
+  const parsed = parseEndpoint(text, IAM_ENDPOINT_EXAMPLE)
   // Never echoed: a URL refused for carrying a password would show the password.
   return 'url' in parsed ? parsed : { problem: `Input "iam-endpoint" ${parsed.error}.` }
 }

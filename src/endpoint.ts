@@ -49,28 +49,33 @@ function isLoopback(hostname: string): boolean {
   return /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)
 }
 
+const ENDPOINT_EXAMPLE = 'https://cloudpipeline-ext.ap-southeast-3.myhuaweicloud.com'
+export const IAM_ENDPOINT_EXAMPLE = 'https://iam.ap-southeast-3.myhuaweicloud.com'
+
 /**
  * A user-given base URL, normalised without a trailing slash; or an error text saying what is wrong.
  * Plain http is allowed only on loopback: anywhere else it would send the credentials in clear.
+ * `example`: a URL of the kind wanted, for the messages (the API's by default, or IAM's).
  */
-const ENDPOINT_RULE =
-  'accepts an https base URL such as https://cloudpipeline-ext.ap-southeast-3.myhuaweicloud.com (http only for 127.0.0.0/8, ::1 and localhost)'
-
-export function parseEndpoint(text: string): { url: string } | { error: string } {
+export function parseEndpoint(
+  text: string,
+  example = ENDPOINT_EXAMPLE
+): { url: string } | { error: string } {
+  const rule = `accepts an https base URL such as ${example} (http only for 127.0.0.0/8, ::1 and localhost)`
   let url: URL
   try {
     url = new URL(text)
   } catch {
-    return { error: `is not a URL; it ${ENDPOINT_RULE}` }
+    return { error: `is not a URL; it ${rule}` }
   }
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && isLoopback(url.hostname))) {
-    return { error: `must use https; it ${ENDPOINT_RULE}` }
+    return { error: `must use https; it ${rule}` }
   }
   if (url.username || url.password) {
-    return { error: `must not carry a user name or password; it ${ENDPOINT_RULE}` }
+    return { error: `must not carry a user name or password; it ${rule}` }
   }
   if (url.search || url.hash) {
-    return { error: `must not have a query string or fragment; it ${ENDPOINT_RULE}` }
+    return { error: `must not have a query string or fragment; it ${rule}` }
   }
   return { url: `${url.origin}${url.pathname.replace(/\/+$/, '')}` }
 }

@@ -38,6 +38,8 @@ export interface Settings {
   timeoutMs: number
   pollIntervalMs: number
   summary: boolean
+  /** Lines of each failed step's log to show (v5); 0 reads none. */
+  logLines: number
 }
 
 /** How inputs are read: main.ts backs this with @actions/core, tests with a plain object. */
@@ -142,7 +144,13 @@ const INPUTS = z.object({
   timeout: duration(1).prefault('1h'),
   // Polling faster only invites the gateway's throttling.
   'poll-interval': duration(100).prefault('10s'),
-  summary: bool.default(true)
+  summary: bool.default(true),
+  'log-lines': z
+    .string()
+    .regex(/^\d{1,4}$/, 'accepts a whole number of lines from 0 (no logs) to 1000')
+    .transform(Number)
+    .pipe(z.number().max(1000, 'accepts a whole number of lines from 0 (no logs) to 1000'))
+    .default(100)
 })
 
 /** Without the endpoint input, the region is required and must imply it. */
@@ -205,6 +213,38 @@ function combinationProblems(raw: RawInputs): string[] {
   return problems
 }
 
+/** Inputs accepted that are still worth a word: a setting that does nothing, or a likely slip. */
+function notesOn(input: z.output<typeof INPUTS>): string[] {
+  const notes: string[] = []
+  const version = input['api-version']
+  if (version === 'auto' && !input['project-id']) {
+    notes.push(
+      'Using the v3 API, which Huawei is retiring, as project-id is not set. Set project-id (the CodeArts project ID) to use v5; see "Moving from v3 to v5" in the README.'
+    )
+  }
+  if (version === 'v3' && input['project-id']) {
+    notes.push('Input "project-id" is not used with api-version v3 (it names a v5 project).')
+  }
+  if (input['poll-interval'] > input.timeout) {
+    notes.push(
+      `Input "poll-interval" (${formatDuration(input['poll-interval'])}) is longer than "timeout" (${formatDuration(input.timeout)}): the run is asked about once, then the step times out.`
+    )
+  }
+  return notes
+}
+
+// An input value in a message: short, and with invisible or direction-changing characters spelled out
+// (\u200b), so that the message shows what was given and never reads as something else.
+const MAX_ECHO = 100
+
+function echo(value: string): string {
+  const spelled = value.replace(
+    /[\p{Cf}\p{Cc}\p{Zl}\p{Zp}]/gu,
+    c => `\\u${c.codePointAt(0)!.toString(16).padStart(4, '0')}`
+  )
+  return spelled.length > MAX_ECHO ? `${spelled.slice(0, MAX_ECHO)}…` : spelled
+}
+
 /**
  * Reads and checks every input; throws InputError listing each bad one by name. `notes` are things to
  * tell the user about inputs that were accepted (e.g. which of several credentials wins).
@@ -253,16 +293,10 @@ export function readSettings(source: InputSource): { settings: Settings; notes: 
         timeoutMs: input.timeout,
         pollIntervalMs: input['poll-interval'],
         summary: input.summary,
+        logLines: input['log-lines'],
         credentials: choice.credentials
       },
-      notes: [
-        ...choice.notes,
-        ...(version === 'auto' && !projectId
-          ? [
-              'Using the v3 API, which Huawei is retiring, as project-id is not set. Set project-id (the CodeArts project ID) to use v5; see "Moving from v3 to v5" in the README.'
-            ]
-          : [])
-      ]
+      notes: [...choice.notes, ...notesOn(input)]
     }
   }
   throw new InputError([
@@ -273,7 +307,7 @@ export function readSettings(source: InputSource): { settings: Settings; notes: 
       const from = name === 'region' && regionFromEnv ? ' from HUAWEI_CLOUD_REGION' : ''
       const value = raw[name]
       const shown =
-        UNECHOED_INPUTS.has(name) || value === undefined ? '' : ` (got "${value}"${from})`
+        UNECHOED_INPUTS.has(name) || value === undefined ? '' : ` (got "${echo(value)}"${from})`
       return `Input "${name}" ${message}${shown}.`
     }),
     ...(choice.credentials ? [] : choice.problems)

@@ -1,6 +1,7 @@
 // The one module that talks to the runner, through @actions/core: inputs in; the flows (start, watch,
 // report) get the step's I/O as a StepIO; the exit code out.
 import * as core from '@actions/core'
+import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { accessKeyAuth, tokenAuth, type Auth } from './codearts/auth.js'
 import { CodeArtsClient, scrub } from './codearts/client.js'
@@ -11,6 +12,7 @@ import { describeCredentials, secretValues, type Credentials } from './credentia
 import type { FlowContext } from './flows/context.js'
 import { report } from './flows/report.js'
 import { findRunOfCommit } from './flows/find-commit.js'
+import { fetchLogs } from './flows/logs.js'
 import { startRun, type Started } from './flows/start.js'
 import { watchRun, type Outcome } from './flows/watch.js'
 import { builtSource, commitMismatch } from './provenance.js'
@@ -28,6 +30,15 @@ const io: StepIO = {
   group: (title, lines) => {
     core.startGroup(title)
     for (const line of lines) io.info(line)
+    core.endGroup()
+  },
+  serverText: (title, lines) => {
+    core.startGroup(title)
+    // The runner obeys no command between these two lines; the token cannot be guessed by the server.
+    const token = randomUUID()
+    core.info(`::stop-commands::${token}`)
+    for (const line of lines) core.info(line)
+    core.info(`::${token}::`)
     core.endGroup()
   },
   setOutput: (name, value) => core.setOutput(name, value),
@@ -95,9 +106,19 @@ async function fail(message: string): Promise<void> {
 
 type StartedRun = Extract<Started, { sent: unknown }>
 
-async function finish(settings: Settings, outcome: Outcome, started?: StartedRun): Promise<void> {
+async function finish(
+  context: FlowContext,
+  outcome: Outcome,
+  { started, timeLeftMs = 0 }: { started?: StartedRun; timeLeftMs?: number } = {}
+): Promise<void> {
+  const { settings } = context
   const { verdict, runId, worthSummary } = outcome
   let { run } = outcome
+  // Why it failed, from the failed steps' logs: only for a run that ended, within what the timeout left.
+  const logs =
+    run?.phase === 'completed' && verdict.conclusion === 'failure'
+      ? await fetchLogs(context, run, settings.logLines, timeLeftMs)
+      : []
   // The v5 detail does not say what variables a run was given: show what this step sent.
   const sent = started?.sent.parameters ?? []
   if (run && run.parameters.length === 0 && sent.length > 0) run = { ...run, parameters: sent }
@@ -112,7 +133,8 @@ async function finish(settings: Settings, outcome: Outcome, started?: StartedRun
     pipelineId: settings.pipelineId,
     runId,
     summary,
-    commit: built?.commit ?? undefined
+    commit: built?.commit ?? undefined,
+    logs
   })
 }
 
@@ -146,7 +168,9 @@ export async function run(cancel: AbortSignal = new AbortController().signal): P
       auth: authFor(credentials, transport, secrets),
       credentials,
       transport,
-      secrets
+      secrets,
+      // A request's signature can replay it for 15 minutes: masked like a credential.
+      onSecret: value => core.setSecret(value)
     })
     const api = pipelineApi(client, {
       version: settings.apiVersion,
@@ -162,7 +186,7 @@ export async function run(cancel: AbortSignal = new AbortController().signal): P
       const start = await startRun(context)
       if ('verdict' in start) {
         const { verdict } = start
-        await finish(settings, { run: null, verdict, runId: start.runId, worthSummary: true })
+        await finish(context, { run: null, verdict, runId: start.runId, worthSummary: true })
         return
       }
       started = start
@@ -170,7 +194,7 @@ export async function run(cancel: AbortSignal = new AbortController().signal): P
     } else if (settings.commit) {
       const found = await findRunOfCommit(context, settings.commit)
       if ('verdict' in found) {
-        await finish(settings, { run: null, ...found, runId: undefined, worthSummary: true })
+        await finish(context, { run: null, ...found, runId: undefined, worthSummary: true })
         return
       }
       runId = found.runId
@@ -183,7 +207,8 @@ export async function run(cancel: AbortSignal = new AbortController().signal): P
       startedHere: started !== undefined,
       timeoutMs: Math.max(1, timeoutMs)
     })
-    await finish(settings, outcome, started)
+    const timeLeftMs = settings.timeoutMs - (Date.now() - waitStarted)
+    await finish(context, outcome, { started, timeLeftMs })
   } catch (error) {
     await fail(`Unexpected error: ${messageOf(error)}`)
   } finally {

@@ -17,12 +17,33 @@ export interface Task {
   errorMessage: string | null
 }
 
+/** A step of a v5 job, or a stage's gate (a check before or after it, with no job of its own). */
+export interface Step extends Task {
+  /** The plug-in the step runs (`official_devcloud_cloudBuild`, ...). */
+  task: string | null
+}
+
+export interface Job extends Task {
+  /** v5 only; [] on v3. */
+  steps: Step[]
+}
+
 export interface Stage extends Task {
-  tasks: Task[]
+  tasks: Job[]
+  /** v5 stage gates (`pre[]`, then `post[]`); [] on v3. */
+  gates: Step[]
+}
+
+export interface Artifact {
+  name: string
+  version: string | null
+  downloadUrl: string | null
 }
 
 export interface Run {
   pipelineName: string | null
+  /** The run's number in the pipeline (v5 `run_number`), shown as `#128`. */
+  runNumber: number | null
   /** Null when the pipeline has never run. */
   runId: string | null
   status: string | null
@@ -41,6 +62,10 @@ export interface Run {
   stages: Stage[]
   /** What the run was built from (v5); [] when the API does not say. */
   sources: BuiltSource[]
+  /** What the run produced (v5 detail `artifacts`); [] when the API does not say. */
+  artifacts: Artifact[]
+  /** Stages, jobs, steps and gates the answer held beyond what is read (a bound on the work). */
+  leftOut: number
 }
 
 /** One repository of a run: the branch or tag it built, and the commit. */
@@ -56,3 +81,11 @@ export interface BuiltSource {
 }
 
 export type Phase = 'in-progress' | 'completed' | 'undocumented'
+
+/** The tail of a failed step's log (v5). */
+export interface StepLog {
+  /** `Stage › Job › Step`. */
+  path: string
+  /** The last lines of the log, oldest first. */
+  lines: string[]
+}

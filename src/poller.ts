@@ -41,6 +41,8 @@ const MIN_REQUEST_MS = 2_000
 // Less time left than this, and a request could only fail (and be reported as a fault).
 const NO_TIME_LEFT_MS = 50
 const MAX_BACKOFF_MS = 60_000
+// Tries before a wrong-looking endpoint ends the wait: with the backoff, well within a minute.
+const MISCONFIGURED_TRIES = 3
 
 /** How long one status request may take: long enough for a slow gateway, short next to the wait. */
 export function requestTimeoutMs(pollIntervalMs: number): number {
@@ -91,6 +93,10 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
   let last: Run | null = null
   let failures = 0
   let lastProblem: string | undefined
+  // Until the API has answered once, failures that point at a wrong endpoint are counted: a few of them
+  // end the wait at once, rather than after the whole timeout. Once it has, they are faults to retry.
+  let reachedApi = false
+  let misconfigured = 0
 
   /** Log what this answer tells that the last one did not. */
   const report = (run: Run): void => {
@@ -126,6 +132,13 @@ export async function waitForRun(options: WaitOptions): Promise<WaitResult> {
     )
     if (answer === ABORTED) return { kind: 'cancelled', run: last }
     if (answer.kind === 'fatal') return { kind: 'failed', reason: answer.reason, run: last }
+    if (answer.kind === 'ok' || answer.body !== undefined) reachedApi = true
+    if (answer.kind === 'transient' && !reachedApi && answer.misconfigured) {
+      if (++misconfigured >= MISCONFIGURED_TRIES) {
+        const reason = `${answer.reason} (${misconfigured} tries): ${answer.misconfigured}`
+        return { kind: 'failed', reason, run: last }
+      }
+    }
 
     const run = answer.kind === 'ok' ? options.parse(answer.body) : null
     lastProblem = answer.kind === 'transient' ? answer.reason : problemWith(run, runId)

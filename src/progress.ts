@@ -36,6 +36,17 @@ function items(run: Run): [string, Task, string][] {
   })
 }
 
+// Lines about stages and tasks per poll, and in the final report: a run of thousands of stages must not
+// write megabytes of log (the runner's log, and its pipe, are slow to take them).
+export const MAX_CHANGE_LINES = 50
+export const MAX_REPORT_LINES = 500
+
+/** `lines`, the first `max` of them, and a line that says how many more there were. */
+function capped(lines: string[], max: number, what: string): string[] {
+  if (lines.length <= max) return lines
+  return [...lines.slice(0, max), `  ... and ${lines.length - max} more ${what}`]
+}
+
 /**
  * The lines describing what changed from `before` to `after` (everything, when before is null). The
  * elapsed time is shown but is not a change: it alone would make a line every poll.
@@ -52,7 +63,8 @@ export function describeChanges(before: Run | null, after: Run): string[] {
     if (seen.get(key) !== fingerprint(item)) lines.push(taskLine(label, item))
   }
   if (previous === null || runState(previous) !== runState(after) || lines.length > 0) {
-    lines.unshift(`Run ${quote(after.runId ?? '(none)')}: ${runState(after)}${elapsed(after)}`)
+    const head = `Run ${quote(after.runId ?? '(none)')}: ${runState(after)}${elapsed(after)}`
+    return [head, ...capped(lines, MAX_CHANGE_LINES, 'changes')]
   }
   return lines
 }
@@ -65,8 +77,13 @@ function runState(run: Run): string {
 
 /** The run as it ended: every stage and task with its state, time and error, for the final report. */
 export function runReport(run: Run): string[] {
+  const lines = items(run).map(([, item, label]) => taskLine(label, item))
+  const leftOut = run.leftOut
+    ? [`  The API's answer held ${run.leftOut} more stages, jobs and steps than were read.`]
+    : []
   return [
     `Run ${quote(run.runId ?? '(none)')} of ${quote(run.pipelineName ?? 'the pipeline')}: ${runState(run)}${elapsed(run)}`,
-    ...items(run).map(([, item, label]) => taskLine(label, item))
+    ...capped(lines, MAX_REPORT_LINES, 'stages and tasks (see the job summary)'),
+    ...leftOut
   ]
 }

@@ -24,9 +24,17 @@ export function quote(value: string): string {
   )
 }
 
-/** `url` when it is a plain web link, else null: a link from the server goes where users click or paste. */
+/**
+ * `url` as a plain web link (normalised as a browser would read it, so `$(...)` and quotes come out
+ * percent-encoded), else null: a link from the server goes where users click or paste.
+ */
 export function webUrl(url: string | null | undefined): string | null {
-  return url && /^https?:\/\/\S+$/i.test(url) ? url : null
+  if (!url || !/^https?:\/\/\S+$/i.test(url)) return null
+  try {
+    return new URL(url).href
+  } catch {
+    return null
+  }
 }
 
 /**

@@ -2,7 +2,7 @@
 // completed run with outcome `success` is a success; everything else fails.
 import { quote } from './quote.js'
 import { formatDuration } from './duration.js'
-import type { Run, Stage, Task } from './model.js'
+import type { Job, Run, Stage, Step, Task } from './model.js'
 import type { WaitResult } from './poller.js'
 
 export type Conclusion = 'success' | 'failure' | 'cancelled' | 'timed_out' | 'error'
@@ -31,32 +31,67 @@ function blame(item: Task): number {
   return outcome !== undefined ? 1 : 0
 }
 
-/** The most-to-blame task (the first of equals), or the stage when none of its tasks is marked. */
-export function findCulprit(run: Run): { stage: Stage; task?: Task } | undefined {
-  let culprit: { stage: Stage; task?: Task } | undefined
+export interface Culprit {
+  stage: Stage
+  /** The job (v3 task) to blame; absent when the stage itself, or one of its gates, is. */
+  task?: Job
+  /** Within the job, its first failed step; or the stage's gate to blame. */
+  step?: Step
+  gate?: boolean
+}
+
+/** Of `items`, the first of the most to blame, when any is. */
+function worstOf<T extends Task>(items: T[]): { item: T; blame: number } | undefined {
+  let worst: { item: T; blame: number } | undefined
+  for (const item of items) {
+    const b = blame(item)
+    if (b > (worst?.blame ?? 0)) worst = { item, blame: b }
+  }
+  return worst
+}
+
+/**
+ * The most-to-blame job (the first of equals) with its first failed step; a stage's gate; or the stage
+ * when nothing in it is marked. An error outranks an item aborted because of it.
+ */
+export function findCulprit(run: Run): Culprit | undefined {
+  let culprit: Culprit | undefined
   let worst = 0
   for (const stage of run.stages) {
-    for (const task of stage.tasks) {
-      if (blame(task) > worst) [culprit, worst] = [{ stage, task }, blame(task)]
+    const job = worstOf(stage.tasks)
+    if (job && job.blame > worst) {
+      const failed = job.item.steps.find(step => blame(step) === 2)
+      ;[culprit, worst] = [{ stage, task: job.item, step: failed }, job.blame]
     }
+    const gate = worstOf(stage.gates)
+    if (gate && gate.blame > worst)
+      [culprit, worst] = [{ stage, step: gate.item, gate: true }, gate.blame]
     if (blame(stage) > worst) [culprit, worst] = [{ stage }, blame(stage)]
   }
   return culprit
 }
 
+/** `Stage › Job › Step`, the culprit's place, one line. */
+export function culpritPath({ stage, task, step }: Culprit): string {
+  return [stage, task, step].flatMap(item => (item ? [quote(item.name)] : [])).join(' › ')
+}
+
 function culpritText(run: Run): { text: string; title?: string } {
   const found = findCulprit(run)
   if (!found) return { text: '' }
-  const item = found.task ?? found.stage
-  const title = found.task
-    ? `${quote(found.stage.name)} › ${quote(found.task.name)}`
-    : quote(found.stage.name)
-  const what = found.task
-    ? `stage "${quote(found.stage.name)}" task "${quote(found.task.name)}"`
-    : `stage "${quote(found.stage.name)}"`
+  const { stage, task, step, gate } = found
+  // The step's own message says more than the job's generic one; else the job's, else the stage's.
+  const item = [step, task, stage].find(i => i?.errorMessage) ?? step ?? task ?? stage
+  const what = [
+    `stage "${quote(stage.name)}"`,
+    task && `task "${quote(task.name)}"`,
+    step && `${gate ? 'gate' : 'step'} "${quote(step.name)}"`
+  ]
+    .filter(Boolean)
+    .join(' ')
   const error = item.errorMessage ? `: ${quote(item.errorMessage)}` : ''
   const code = item.errorCode ? ` [${quote(item.errorCode)}]` : ''
-  return { text: `; ${what} failed${code}${error}`, title }
+  return { text: `; ${what} failed${code}${error}`, title: culpritPath(found) }
 }
 
 // Stage statuses (v3 and v5) of stages that have not begun: not worth naming in a timeout message.

@@ -14,6 +14,8 @@ export interface StepIO {
   error(message: string, properties?: AnnotationProperties): void
   /** A foldable group of log lines. */
   group(title: string, lines: string[]): void
+  /** A foldable group of text from the server (a log), in which no workflow command is obeyed. */
+  serverText(title: string, lines: string[]): void
   setOutput(name: string, value: string): void
   appendSummary(html: string): Promise<void>
 }

@@ -508,7 +508,7 @@ describe('inputs', () => {
     expect(run.code).toBe(1)
     expect(run.summary).not.toMatch(/<img|<script/)
     expect(run.summary).toContain('&lt;script&gt;')
-    expect(run.summary).toMatch(/<td>a \| b<\/td>/)
+    expect(run.summary).toContain('<td><b>a | b</b></td>')
     // No blank line, so no text can end the HTML early; only the chart's fence has the blank lines
     // Markdown needs around it.
     expect(run.summary.replace(/\n\n```mermaid\n[^`]*\n```\n\n/, '\n')).not.toMatch(/\n\s*\n/)

@@ -61,6 +61,7 @@ export function fakeStep(options: FakeStepOptions = {}): FakeStep {
     warning: (message, properties) => void calls.push({ kind: 'warning', message, properties }),
     error: (message, properties) => void calls.push({ kind: 'error', message, properties }),
     group: (title, lines) => void calls.push({ kind: 'group', title, lines: [...lines] }),
+    serverText: (title, lines) => void calls.push({ kind: 'group', title, lines: [...lines] }),
     setOutput: (name, value) => {
       calls.push({ kind: 'setOutput', name, value })
       if (options.setOutputError) throw options.setOutputError
@@ -132,8 +133,12 @@ export function fakeApi(script: FakeApiScript = {}): FakeApi {
       return play(step, index, { kind: 'fatal', reason: 'no status scripted' })
     },
     parse: parseRun,
-    start: (request, timeoutMs) => {
+    start: (request, timeoutMs, mayStillSend) => {
       const index = startCalls.push({ request, timeoutMs }) - 1
+      // Sent at once, as over a fast connection with token credentials.
+      if (mayStillSend && !mayStillSend()) {
+        return Promise.resolve({ kind: 'failed', reason: 'not sent: the request was called off' })
+      }
       return play(script.start, index, { kind: 'failed', reason: 'no start scripted' })
     },
     stop: (runId, timeoutMs) => {
@@ -183,6 +188,7 @@ export function settingsFor(overrides: Partial<Settings> = {}): Settings {
     timeoutMs: 500,
     pollIntervalMs: 100,
     summary: true,
+    logLines: 100,
     ...overrides
   }
 }
@@ -215,7 +221,7 @@ export function stage(
   outcome: string | null = null,
   tasks: Task[] = [task(`${name} task`, status, outcome)]
 ): Stage {
-  return { ...task(name, status, outcome), tasks }
+  return { ...task(name, status, outcome), tasks: tasks.map(t => ({ steps: [], ...t })), gates: [] }
 }
 
 export function detailUrl(runId: string): string {
@@ -227,6 +233,9 @@ export function runOf(runId: string, outcome?: string, overrides: Partial<Run> =
   const completed = outcome !== undefined
   return {
     pipelineName: 'web-release',
+    runNumber: null,
+    artifacts: [],
+    leftOut: 0,
     runId,
     status: completed ? 'completed' : 'running',
     outcome: outcome ?? null,

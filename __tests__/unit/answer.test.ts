@@ -337,13 +337,43 @@ describe('noAnswer', () => {
   it.each(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEOUT', 'EHOSTUNREACH'])(
     'marks %s, a connection never made, as not sent (a start then surely did not start)',
     code => {
-      expect(noAnswer(new TransportError(`${code}: x`, code))).toEqual({
+      expect(noAnswer(new TransportError(`${code}: x`, code))).toMatchObject({
         kind: 'transient',
         reason: `${code}: x`,
         notSent: true
       })
     }
   )
+
+  it.each([
+    ['ECONNREFUSED', 'nothing accepts connections there'],
+    ['ENOTFOUND', 'the host name does not exist'],
+    ['EPROTO', 'is the endpoint http, not https?']
+  ])('says what to check on %s, which looks like a wrong endpoint', (code, hint) => {
+    expect(noAnswer(new TransportError(`${code}: x`, code))).toMatchObject({
+      kind: 'transient',
+      misconfigured: expect.stringContaining(hint)
+    })
+  })
+
+  it('gives no such hint for a busy endpoint (a reset, a time-out)', () => {
+    expect(noAnswer(new TransportError('ECONNRESET: x', 'ECONNRESET'))).not.toHaveProperty(
+      'misconfigured'
+    )
+    expect(noAnswer(new TransportError('no complete answer within 5 ms'))).not.toHaveProperty(
+      'misconfigured'
+    )
+  })
+
+  it("puts OpenSSL's own words into a plain sentence", () => {
+    const error = new TransportError(
+      'write EPROTO 80CC11E9957F0000:error:0A00010B:SSL routines:ssl3_get_record:wrong version number:../deps/openssl/openssl/ssl/record/ssl3_record.c:350:\n',
+      'EPROTO'
+    )
+    const answer = noAnswer(error)
+    expect(answer.reason).toBe('EPROTO: the TLS handshake failed (wrong version number)')
+    expect(answer.reason).not.toMatch(/0A00010B|deps\/openssl/)
+  })
 
   it('treats a timeout without a code as transient', () => {
     expect(noAnswer(new TransportError('no complete answer within 5 ms'))).toEqual({

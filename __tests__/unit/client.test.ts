@@ -588,3 +588,54 @@ describe('scrub', () => {
     expect(scrub('{"status":"running"}', ['nothere'])).toBe('{"status":"running"}')
   })
 })
+
+describe('CodeArtsClient cuts secrets from answers in every encoding', () => {
+  const SECRET = 'Tok/en+with:odd&chars=ü-0123456789'
+  const encodings: [string, (s: string) => string][] = [
+    ['plain', s => s],
+    ['JSON-escaped', s => JSON.stringify(s).slice(1, -1)],
+    ['URL-encoded, upper-case hex', s => encodeURIComponent(s)],
+    [
+      'URL-encoded, lower-case hex',
+      s => encodeURIComponent(s).replace(/%[0-9A-F]{2}/g, h => h.toLowerCase())
+    ],
+    ['HTML decimal entities', s => [...s].map(c => `&#${c.codePointAt(0)};`).join('')],
+    ['HTML hex entities', s => [...s].map(c => `&#x${c.codePointAt(0)!.toString(16)};`).join('')],
+    ['base64', s => Buffer.from(s).toString('base64')],
+    ['base64 after 1 byte', s => Buffer.from(`x${s}`).toString('base64')],
+    ['base64 after 2 bytes', s => Buffer.from(`xy${s}`).toString('base64')],
+    ['base64url', s => Buffer.from(`xy${s}`).toString('base64url')]
+  ]
+
+  it.each(encodings)('%s', async (_name, encode) => {
+    const body = JSON.stringify({ error_code: 'E', error_msg: `echo: ${encode(SECRET)} end` })
+    const client = clientWithToken(SECRET, { status: 200, headers: {}, body })
+    const answer = await client.request('GET', '/x', undefined, 1000)
+    const seen = JSON.stringify(answer)
+    expect(seen).toContain('***')
+    expect(seen).not.toContain(encode(SECRET))
+  })
+
+  it('cuts the signature of a signed request that a server echoes, and reports it for masking', async () => {
+    const masked: string[] = []
+    const { transport } = fakeTransport(req => ({
+      status: 400,
+      headers: {},
+      body: JSON.stringify({ error_code: 'E', error_msg: `you sent ${req.headers.Authorization}` })
+    }))
+    const keys = { accessKey: AK, secretKey: SK, securityToken: undefined }
+    const client = new CodeArtsClient({
+      endpoint: ENDPOINT,
+      auth: accessKeyAuth(keys),
+      credentials: { method: 'access-keys', from: 'inputs', ...keys },
+      transport,
+      secrets: new Set([AK, SK]),
+      onSecret: value => masked.push(value)
+    })
+    const answer = await client.request('GET', '/v3/pipelines/p/status', undefined, 1000)
+    expect(masked).toHaveLength(1)
+    expect(masked[0]).toMatch(/^[0-9a-f]{64}$/)
+    expect(answer.kind === 'fatal' && answer.reason).toContain('Signature=***')
+    expect(JSON.stringify(answer)).not.toContain(masked[0])
+  })
+})

@@ -93,6 +93,8 @@ describe('startRun', () => {
     const cancel = new AbortController()
 
     const pending = startRun(contextFor(step.io, fake.api, starting(), cancel.signal))
+    // The request is out: the cancel comes while it is under way.
+    await settle()
     cancel.abort('SIGINT')
     await settle()
     answer.resolve({ kind: 'failed', reason: 'HTTP 503' })
@@ -114,6 +116,8 @@ describe('startRun', () => {
     const cancel = new AbortController()
 
     const pending = startRun(contextFor(step.io, fake.api, starting(), cancel.signal))
+    // The request is out: the cancel comes while it is under way.
+    await settle()
     cancel.abort('SIGINT')
     await settle()
     expect(fake.stopCalls).toEqual([])
@@ -140,6 +144,8 @@ describe('startRun', () => {
     const pending = startRun(
       contextFor(step.io, fake.api, starting({ stopOnCancel: false }), cancel.signal)
     )
+    // The request is out: the cancel comes while it is under way.
+    await settle()
     cancel.abort('SIGINT')
     await settle()
     answer.resolve(started('45'))
@@ -148,6 +154,21 @@ describe('startRun', () => {
     expect(fake.stopCalls).toEqual([])
     expect(result.verdict.conclusion).toBe('cancelled')
     expect(result.verdict.message).toContain('Run 45 was left running (stop-on-cancel is false).')
+  })
+
+  test('cancelled before the start request went out: not started, at once, without the grace', async () => {
+    const step = fakeStep()
+    const fake = fakeApi({ start: () => never<StartResult>() })
+    const cancel = new AbortController()
+    const pending = startRun(contextFor(step.io, fake.api, starting(), cancel.signal))
+    // Cancelled while the start is still being prepared (a login under way, say).
+    cancel.abort('SIGINT')
+    const began = Date.now()
+    const result = (await pending) as Extract<Started, { verdict: unknown }>
+    expect(Date.now() - began).toBeLessThan(1_000)
+    expect(result.verdict.conclusion).toBe('cancelled')
+    expect(result.verdict.message).toContain('no run was started')
+    expect(result.verdict.message).not.toContain('may have started')
   })
 
   test('cancelled mid-start, never answered: cancelled after the 2.5 s grace, "may have started"', async () => {
@@ -161,6 +182,9 @@ describe('startRun', () => {
       void startRun(contextFor(step.io, fake.api, starting(), cancel.signal)).then(r => {
         result = r
       })
+      // The request is out: the cancel comes while it is under way.
+      await jest.advanceTimersByTimeAsync(0)
+      expect(fake.startCalls).toHaveLength(1)
       cancel.abort('SIGINT')
       await jest.advanceTimersByTimeAsync(2_400)
       expect(result).toBeUndefined()

@@ -302,12 +302,30 @@ function assertTask(task: Task): void {
   assert.equal(typeof task.id, 'string')
   assert.equal(typeof task.name, 'string')
   assert.notEqual(task.name, '')
-  assertFields(task, ['tasks'])
+  assertFields(task, ['tasks', 'steps', 'gates'])
+  for (const list of ['steps', 'gates'] as const) {
+    const items = (task as Partial<Record<typeof list, Task[]>>)[list]
+    if (items === undefined) continue
+    assert.ok(Array.isArray(items))
+    items.forEach(assertTask)
+  }
 }
 
 function assertRun(run: Run): void {
   assert.ok(PHASES.includes(run.phase), run.phase)
-  assertFields(run, ['phase', 'parameters', 'stages', 'sources'])
+  assertFields(run, [
+    'phase',
+    'parameters',
+    'stages',
+    'sources',
+    'artifacts',
+    'runNumber',
+    'leftOut'
+  ])
+  assert.ok(run.runNumber === null || Number.isSafeInteger(run.runNumber))
+  assert.ok(Number.isSafeInteger(run.leftOut) && run.leftOut >= 0)
+  assert.ok(Array.isArray(run.artifacts))
+  for (const artifact of run.artifacts) assertFields(artifact, [])
   assert.ok(Array.isArray(run.sources))
   for (const source of run.sources) {
     assertFields(source, [])
@@ -695,17 +713,23 @@ const CONCLUSIONS: Record<Conclusion, [string, string]> = {
 // a tag, an attribute or a link of its own. (A bare server `<td>` would pass here: the table checks
 // below catch that.)
 const OWN_TAG =
-  /<(?:\/?(?:h2|h3|p|table|tr|td|th|br|details|summary|b|code|ul|ol|li)|th align="left"|a href="https?:\/\/[^"<>]*"|\/a)>/g
+  /<(?:\/?(?:h2|h3|p|table|tr|td|th|br|details|summary|b|code|pre|ul|ol|li)|t[hd] align="(?:left|right)"|a href="https?:\/\/[^"<>]*"|\/a)>/g
 const ENTITY = /&(?:[a-z]+|#[0-9]+|#x[0-9a-f]+);/gi
 // Chart lines: the action's own, or a section or bar whose label holds none of what the chart reads as
 // syntax (`:` `;` `#` `%`, backticks, quotes, markup); summary.ts's chartLabel() promises that.
 const LABEL = '[^:;#%`"<>{}\\n]*'
+// The theme line sets colours only: `#rrggbb` values, nothing a label could carry in.
+const THEME_LINE =
+  '%%\\{init: \\{"themeVariables": \\{(?:"\\w+": "#[0-9a-f]{6}"(?:, )?)+\\}\\}\\}%%'
 const CHART_LINE = new RegExp(
-  `^(?:gantt|    dateFormat [\\w:. -]+|    axisFormat [%\\w:. -]+|    todayMarker off|` +
+  `^(?:${THEME_LINE}|gantt|    dateFormat [\\w:. -]+|    axisFormat [%\\w:. -]+|` +
+    `    tickInterval [1-9]\\d*(?:second|minute|hour|day|week)|    todayMarker off|` +
     `    section ${LABEL}|    ${LABEL} :(?:(?:done|crit|active), )?[\\d: -]+, \\d+s)$`,
   'u'
 )
-const LEFT_OUT = /(\d+) more stage and task rows are left out/
+// The stage table's note: how many stages (and jobs) it leaves out.
+const LEFT_OUT =
+  /<p>(?:[^<]*\. )?(\d+) stages?(?: and \d+ jobs?)? (?:is|are) left out of this table/
 
 /** The cells of each row of each table, as counts. */
 function tables(html: string): number[][] {
@@ -762,12 +786,14 @@ function checkSummary(html: string, run: Run | null, conclusion: Conclusion): { 
   assert.equal(markup.match(/<\/table>/g)?.length ?? 0, all.length)
   if (run === null) return { cut: false }
 
-  // Every stage and task is in the stages table (six columns) or counted as left out.
-  const rows = run.stages.reduce((n, stage) => n + 1 + stage.tasks.length, 0)
-  const stageTable = all.find(t => t[0] === 6)
-  const shown = stageTable ? stageTable.length - 1 : 0
+  // Every stage has its row in the stage table (three columns), or is counted as left out.
+  const stageTable = /<table>\n<tr><th align="left">Stage \/ job<\/th>[\s\S]*?<\/table>/.exec(
+    markup
+  )?.[0]
+  if (stageTable) assert.ok(tables(stageTable).every(rows => rows.every(cells => cells === 3)))
+  const shown = stageTable?.match(/<tr><td><b>/g)?.length ?? 0
   const leftOut = Number(LEFT_OUT.exec(markup)?.[1] ?? 0)
-  assert.equal(shown + leftOut, rows)
+  assert.equal(shown + leftOut, run.stages.length)
   return { cut: leftOut > 0 }
 }
 
@@ -1334,7 +1360,7 @@ describe('the checks above catch what they are there to catch', () => {
       html.replace(/(\n {4}\S+ )Default task/, '$1Default: task'),
       html.replace('```mermaid', '```mermaid\n%%{init: {}}%%'),
       html.replace('❌', '✅'),
-      html.replace(/<tr><td>Build<\/td>.*\n/, '')
+      html.replace(/<tr><td><b>Build<\/b><\/td>.*\n/, '')
     ]
     for (const mutant of mutants) {
       expect(mutant).not.toBe(html)

@@ -61,7 +61,8 @@ describe('readSettings defaults', () => {
       stopOnTimeout: false,
       timeoutMs: 3_600_000,
       pollIntervalMs: 10_000,
-      summary: true
+      summary: true,
+      logLines: 100
     })
   })
 

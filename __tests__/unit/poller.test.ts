@@ -510,3 +510,41 @@ describe('waitForRun cancellation and onRun', () => {
     expect(seen).toEqual(['9', '9', '9'])
   })
 })
+
+describe('waitForRun on an endpoint that looks wrong', () => {
+  const refused: Answer = {
+    kind: 'transient',
+    reason: 'ECONNREFUSED: connect',
+    notSent: true,
+    misconfigured: 'nothing accepts connections there: check the endpoint (or region) input'
+  }
+
+  it('ends after three such failures, with the hint, long before the timeout', async () => {
+    const { result, calls, elapsed } = await run([refused], {
+      timeoutMs: 3_600_000,
+      pollIntervalMs: 10_000
+    })
+    expect(result.kind).toBe('failed')
+    expect(result.kind === 'failed' && result.reason).toContain('(3 tries)')
+    expect(result.kind === 'failed' && result.reason).toContain('check the endpoint')
+    expect(calls).toHaveLength(3)
+    expect(elapsed).toBeLessThan(60_000)
+  })
+
+  it('retries the same failures as faults once the API has answered', async () => {
+    const { result, calls } = await run(
+      [running(), refused, refused, refused, refused, succeeded()],
+      { timeoutMs: 3_600_000, pollIntervalMs: 1_000 }
+    )
+    expect(result.kind).toBe('completed')
+    expect(calls).toHaveLength(6)
+  })
+
+  it('does not count a failure without a hint (a busy endpoint)', async () => {
+    const { result } = await run(
+      [transient('ECONNRESET'), transient('ECONNRESET'), transient('ECONNRESET'), succeeded()],
+      { timeoutMs: 3_600_000 }
+    )
+    expect(result.kind).toBe('completed')
+  })
+})

@@ -16,12 +16,21 @@ function task(id: string, over: Partial<Task> = {}): Task {
 }
 
 function stage(id: string, tasks: Task[], over: Partial<Task> = {}): Stage {
-  return { ...task(id), name: `stage ${id}`, tasks, ...over }
+  return {
+    ...task(id),
+    name: `stage ${id}`,
+    tasks: tasks.map(t => ({ steps: [], ...t })),
+    gates: [],
+    ...over
+  }
 }
 
 function run(over: Partial<Run> = {}): Run {
   return {
     pipelineName: 'web',
+    runNumber: null,
+    artifacts: [],
+    leftOut: 0,
     runId: '42',
     status: 'running',
     outcome: null,

@@ -19,12 +19,15 @@ function task(name: string, over: Partial<Task> = {}): Task {
 }
 
 function stage(name: string, tasks: Task[], over: Partial<Task> = {}): Stage {
-  return { ...task(name), tasks, ...over }
+  return { ...task(name), tasks: tasks.map(t => ({ steps: [], ...t })), gates: [], ...over }
 }
 
 function run(over: Partial<Run> = {}): Run {
   return {
     pipelineName: 'web',
+    runNumber: null,
+    artifacts: [],
+    leftOut: 0,
     runId: '42',
     status: 'completed',
     outcome: 'success',

@@ -53,7 +53,8 @@ describe('parseV3Status on the API reference example (success)', () => {
       startTime: '2020-09-01 17:13:18',
       durationSeconds: 183,
       errorCode: null,
-      errorMessage: null
+      errorMessage: null,
+      steps: []
     })
     expect(run.stages[0]!.tasks).toEqual([])
     expect(run.stages[0]!.durationSeconds).toBe(0)
@@ -114,6 +115,9 @@ describe('parseV3Status robustness', () => {
       detailUrl: null,
       parameters: [],
       sources: [],
+      artifacts: [],
+      leftOut: 0,
+      runNumber: null,
       stages: []
     })
   })

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
+import { MAX_ITEMS } from '../../src/codearts/json.js'
 import { parseV5Detail } from '../../src/codearts/v5.js'
 import type { Run } from '../../src/model.js'
 
@@ -56,6 +57,7 @@ describe('parseV5Detail on a running run', () => {
         durationSeconds: 89,
         errorCode: null,
         errorMessage: null,
+        gates: [],
         tasks: [
           {
             id: 'j1',
@@ -65,7 +67,20 @@ describe('parseV5Detail on a running run', () => {
             startTime: '2024-11-26T05:46:42Z',
             durationSeconds: 87,
             errorCode: null,
-            errorMessage: null
+            errorMessage: null,
+            steps: [
+              {
+                id: 'st1',
+                name: 'Maven build',
+                task: 'official_devcloud_cloudBuild',
+                status: 'COMPLETED',
+                outcome: 'success',
+                startTime: '2024-11-26T05:46:42Z',
+                durationSeconds: 87,
+                errorCode: null,
+                errorMessage: null
+              }
+            ]
           }
         ]
       },
@@ -78,6 +93,7 @@ describe('parseV5Detail on a running run', () => {
         durationSeconds: null,
         errorCode: null,
         errorMessage: null,
+        gates: [],
         tasks: [
           {
             id: 'j2',
@@ -87,7 +103,8 @@ describe('parseV5Detail on a running run', () => {
             startTime: '2024-11-26T05:48:11Z',
             durationSeconds: null,
             errorCode: null,
-            errorMessage: null
+            errorMessage: null,
+            steps: []
           }
         ]
       }
@@ -234,6 +251,9 @@ describe('parseV5Detail robustness', () => {
       detailUrl: null,
       parameters: [],
       sources: [],
+      artifacts: [],
+      leftOut: 0,
+      runNumber: null,
       stages: []
     })
   })
@@ -266,6 +286,9 @@ describe('parseV5Detail robustness', () => {
       detailUrl: '7.5',
       parameters: [],
       sources: [],
+      artifacts: [],
+      leftOut: 0,
+      runNumber: null,
       stages: []
     })
   })
@@ -329,7 +352,8 @@ describe('parseV5Detail robustness', () => {
         startTime: null,
         durationSeconds: null,
         errorCode: null,
-        errorMessage: null
+        errorMessage: null,
+        steps: []
       },
       {
         id: '#1',
@@ -339,7 +363,8 @@ describe('parseV5Detail robustness', () => {
         startTime: null,
         durationSeconds: null,
         errorCode: null,
-        errorMessage: null
+        errorMessage: null,
+        steps: []
       }
     ])
   })
@@ -596,18 +621,12 @@ describe('parseV5Detail and the shape of the SDK models', () => {
     for (let i = 0; i < 20_000; i++) deep = i % 2 ? [deep] : { jobs: deep, steps: deep }
     const extended = withRun({
       manifest_version: { not: 'read' },
-      run_number: 'forty-two',
-      sources: deep,
-      artifacts: deep,
       stages: (RUNNING.stages as Record<string, unknown>[]).map(stage => ({
         ...stage,
-        pre: deep,
-        post: [deep],
-        depends_on: 7,
+        depends_on: deep,
         jobs: (stage.jobs as Record<string, unknown>[]).map(job => ({
           ...job,
-          steps: deep,
-          exec_id: { id: 1 },
+          exec_id: { id: deep },
           async: 'yes'
         }))
       }))
@@ -616,7 +635,24 @@ describe('parseV5Detail and the shape of the SDK models', () => {
     expect(parsed(extended)).toEqual(parsed(RUNNING))
   })
 
-  it('reads a large run whole: 1000 stages of 20 jobs, in sequence order', () => {
+  it('survives deep nesting where it reads steps, gates, sources and artifacts', () => {
+    let deep: unknown = 'bottom'
+    for (let i = 0; i < 20_000; i++) deep = i % 2 ? [deep] : { jobs: deep, steps: deep }
+    const run = parsed(
+      withRun({
+        run_number: 'forty-two',
+        sources: deep,
+        artifacts: deep,
+        stages: [{ id: 's', pre: deep, post: [deep], jobs: [{ id: 'j', steps: deep }] }]
+      })
+    )
+    expect(run.runNumber).toBeNull()
+    expect(run.sources).toEqual([])
+    expect(run.artifacts).toEqual([])
+    expect(run.stages[0]!.tasks[0]!.steps.length).toBeLessThanOrEqual(1)
+  })
+
+  it('reads a large run up to its item budget, in sequence order, counting what it left out', () => {
     const stages = Array.from({ length: 1000 }, (_, s) => ({
       id: `s${s}`,
       sequence: 999 - s,
@@ -626,10 +662,24 @@ describe('parseV5Detail and the shape of the SDK models', () => {
     const run = parsed({ id: 'r', status: 'RUNNING', stages })
     expect(run.stages).toHaveLength(1000)
     expect(run.stages[0]!.id).toBe('s999')
-    expect(run.stages[999]!.tasks.map(t => t.id)).toEqual(
-      Array.from({ length: 20 }, (_, j) => `j0_${19 - j}`)
+    // 4000 jobs are read: those of the first 200 stages in sequence order, each in sequence order.
+    expect(run.stages[0]!.tasks.map(t => t.id)).toEqual(
+      Array.from({ length: 20 }, (_, j) => `j999_${19 - j}`)
     )
-    expect(run.stages.every(s => s.tasks.length === 20 && s.outcome === 'success')).toBe(true)
+    expect(run.stages[199]!.tasks).toHaveLength(20)
+    expect(run.stages[200]!.tasks).toEqual([])
+    expect(run.stages.reduce((n, s) => n + s.tasks.length, 0)).toBe(MAX_ITEMS - 1000)
+    expect(run.leftOut).toBe(1000 * 21 - MAX_ITEMS)
+    expect(run.stages.every(s => s.outcome === 'success')).toBe(true)
+  })
+
+  it('reads millions of empty jobs within its budget, quickly', () => {
+    const jobs = Array.from({ length: 2_000_000 }, () => ({}))
+    const began = Date.now()
+    const run = parsed({ id: 'r', status: 'RUNNING', stages: [{ id: 's', jobs }] })
+    expect(run.stages[0]!.tasks).toHaveLength(MAX_ITEMS - 1)
+    expect(run.leftOut).toBe(2_000_000 - (MAX_ITEMS - 1))
+    expect(Date.now() - began).toBeLessThan(5_000)
   })
 
   it('reads a body the same way every time, and leaves it as it was', () => {

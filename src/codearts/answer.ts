@@ -15,6 +15,12 @@ export type Answer =
        * to send it, the gateway refused the token, or no connection was made.
        */
       notSent?: true
+      /**
+       * What to check when the failure looks like a wrong endpoint rather than a busy one (nothing
+       * listens there, no such host, no TLS there, a web page instead of the API). While the API has
+       * never answered, a few of these end the wait instead of the timeout.
+       */
+      misconfigured?: string
     }
   | { kind: 'fatal'; reason: string; refusal?: Refusal; body?: unknown }
 
@@ -78,7 +84,23 @@ export function retryAfterMs(
   return Number.isNaN(date) ? undefined : Math.max(0, date - nowMs)
 }
 
-function parseJson(text: string): { json: unknown } | undefined {
+// Objects and arrays an answer may hold to be read at all. Within the size cap, a body of empty objects
+// holds millions, and parsing it takes half a gigabyte; a real run's answer holds a few thousand.
+export const MAX_JSON_CONTAINERS = 200_000
+
+/** How many `{` and `[` `text` holds (those inside strings too: a bound, not a count of values). */
+export function containersIn(text: string): number {
+  let count = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i)
+    if (c === 123 || c === 91) count++
+  }
+  return count
+}
+
+function parseJson(text: string): { json: unknown } | { tooLarge: number } | undefined {
+  const containers = containersIn(text)
+  if (containers > MAX_JSON_CONTAINERS) return { tooLarge: containers }
   try {
     return { json: JSON.parse(text) as unknown }
   } catch {
@@ -103,7 +125,14 @@ function redirectTarget(location: string | undefined): string {
 
 export function readAnswer(response: HttpResponse, nowMs: number): Answer {
   const { status } = response
-  const parsed = parseJson(response.body)
+  const read = parseJson(response.body)
+  if (read && 'tooLarge' in read) {
+    return {
+      kind: 'transient',
+      reason: `HTTP ${status} with an answer of ${read.tooLarge} objects and lists, more than any pipeline run holds (at most ${MAX_JSON_CONTAINERS} are read)`
+    }
+  }
+  const parsed = read
   const error = parsed ? apiError(parsed.json) : null
   const detail = describe(error)
 
@@ -121,7 +150,14 @@ export function readAnswer(response: HttpResponse, nowMs: number): Answer {
     }
   }
   if (status >= 200 && status < 300) {
-    if (!parsed) return { kind: 'transient', reason: `HTTP ${status} with a body that is not JSON` }
+    if (!parsed) {
+      return {
+        kind: 'transient',
+        reason: `HTTP ${status} with a body that is not JSON`,
+        misconfigured:
+          'something answers there, but not as the CodeArts API (a web page?): check the endpoint (or region) input'
+      }
+    }
     if (error) {
       return {
         kind: 'transient',
@@ -162,9 +198,24 @@ const FINAL_FAILURES: Record<string, string> = {
 }
 
 /** What it means that a request got no answer at all (`error` is what the transport threw). */
+// Connection failures that say the endpoint is wrong rather than busy, with what to check.
+const MISCONFIGURED: Record<string, string> = {
+  ECONNREFUSED: 'nothing accepts connections there: check the endpoint (or region) input',
+  ENOTFOUND: 'the host name does not exist: check the endpoint (or region) input',
+  EPROTO: 'the server there does not speak TLS: is the endpoint http, not https?'
+}
+
+/** OpenSSL's own words (`write EPROTO 80CC...:error:0A00010B:SSL routines:...`) as a plain sentence. */
+function plainMessage(message: string, code: unknown): string {
+  if (!/:error:[0-9A-F]{8}:/.test(message)) return message
+  const why = /:error:[0-9A-F]{8}:[^:]*:[^:]*:([^:]+)/.exec(message)?.[1]?.trim()
+  return `${typeof code === 'string' ? `${code}: ` : ''}the TLS handshake failed${why ? ` (${why})` : ''}`
+}
+
 export function noAnswer(error: unknown, what = ''): FailedAnswer {
-  const reason = `${what}${error instanceof Error ? error.message : String(error)}`
   const code = (error as { code?: unknown } | null)?.code
+  const message = error instanceof Error ? error.message : String(error)
+  const reason = `${what}${plainMessage(message, code)}`
   const final = typeof code === 'string' ? FINAL_FAILURES[code] : undefined
   if (final) return { kind: 'fatal', reason: `${reason}: ${final}` }
   if (isTlsTrustError(code)) {
@@ -173,10 +224,12 @@ export function noAnswer(error: unknown, what = ''): FailedAnswer {
       reason: `${reason}: the TLS certificate is not trusted; check the endpoint (or iam-endpoint) input, or give the runner its CA with NODE_EXTRA_CA_CERTS`
     }
   }
+  const misconfigured = typeof code === 'string' ? MISCONFIGURED[code] : undefined
   // Failed before a connection was made: the request surely did not reach the API.
-  if (typeof code === 'string' && UNCONNECTED.has(code))
-    return { kind: 'transient', reason, notSent: true }
-  return { kind: 'transient', reason }
+  if (typeof code === 'string' && UNCONNECTED.has(code)) {
+    return { kind: 'transient', reason, notSent: true, ...(misconfigured && { misconfigured }) }
+  }
+  return { kind: 'transient', reason, ...(misconfigured && { misconfigured }) }
 }
 
 /** Codes of a connection never made: no address for the host (DNS), or no route or listener there. */

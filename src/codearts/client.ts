@@ -1,6 +1,6 @@
 // The CodeArts Pipeline API over HTTP: URLs, auth headers, and answers read into `Answer`.
 import type { Credentials } from '../credentials.js'
-import { noAnswer, readAnswer, type Answer } from './answer.js'
+import { containersIn, MAX_JSON_CONTAINERS, noAnswer, readAnswer, type Answer } from './answer.js'
 import { AuthFailure, refusalAdvice, type Auth } from './auth.js'
 import type { HttpResponse, Transport } from './transport.js'
 
@@ -16,20 +16,74 @@ export interface ClientOptions {
    * A set, because a login adds its token to it later.
    */
   secrets: ReadonlySet<string>
+  /** Told of each value to mask that the client makes itself: the signatures of signed requests. */
+  onSecret?: (value: string) => void
   now?: () => number
+}
+
+export interface RequestOptions {
+  /** The call changes something (a start, a stop), as every POST but a query's (the runs list) does. */
+  changes?: boolean
+  /** Asked right before the request goes out; false calls it off (it is then surely not sent). */
+  mayStillSend?: () => boolean
+}
+
+// A signed request's signature is as good as the keys for 15 minutes (with its body and date): the last
+// few are cut from answers too, as a server or proxy that echoes request headers would show them.
+const KEPT_SIGNATURES = 8
+
+/** `text` with every character an HTML numeric entity: decimal, hex lower- and upper-case. */
+function entityForms(text: string): string[] {
+  const points = [...text].map(c => c.codePointAt(0)!)
+  return [
+    points.map(p => `&#${p};`).join(''),
+    points.map(p => `&#x${p.toString(16)};`).join(''),
+    points.map(p => `&#x${p.toString(16).toUpperCase()};`).join('')
+  ]
+}
+
+// A base64 form shorter than this could match by chance in unrelated text.
+const MIN_BASE64_CORE = 12
+
+/**
+ * What base64 of the secret always holds, wherever it starts in a longer encoded text: for each of the
+ * three alignments, the characters that depend on the secret's bytes alone (standard and URL-safe).
+ */
+function base64Forms(secret: string): string[] {
+  const bytes = Buffer.from(secret)
+  const forms: string[] = []
+  for (let lead = 0; lead < 3; lead++) {
+    const encoded = Buffer.concat([Buffer.alloc(lead), bytes]).toString('base64')
+    const whole = Math.floor((lead + bytes.length) / 3) * 4
+    const core = encoded.slice(lead === 0 ? 0 : 4, whole)
+    if (core.length < MIN_BASE64_CORE) continue
+    forms.push(core, core.replace(/\+/g, '-').replace(/\//g, '_'))
+  }
+  return forms
 }
 
 /**
  * Each secret's forms, longest secret first (so that a secret containing a shorter one is cut whole, not
- * around the shorter one): the secret, the forms a JSON encoder writes (`"`, `\\` and controls escaped,
- * maybe `/` too) and the form a URL carries. Forms only a parser decodes (`\u0026`) are caught by
- * scrubbing the parsed text.
+ * around the shorter one): the secret; the forms a JSON encoder writes (`"`, `\\` and controls escaped,
+ * maybe `/` too); URL-encoded, with upper- and lower-case hex; HTML numeric entities; base64. Forms only
+ * a JSON parser decodes (`\u0026`) are caught by scrubbing the parsed text.
  */
 function formsOf(secrets: Iterable<string>): string[] {
   const ordered = [...secrets].filter(Boolean).sort((a, b) => b.length - a.length)
   return ordered.flatMap(secret => {
     const json = JSON.stringify(secret).slice(1, -1)
-    return [...new Set([secret, json, json.replace(/\//g, '\\/'), encodeURIComponent(secret)])]
+    const url = encodeURIComponent(secret)
+    return [
+      ...new Set([
+        secret,
+        json,
+        json.replace(/\//g, '\\/'),
+        url,
+        url.replace(/%[0-9A-F]{2}/g, hex => hex.toLowerCase()),
+        ...entityForms(secret),
+        ...base64Forms(secret)
+      ])
+    ]
   })
 }
 
@@ -37,23 +91,27 @@ function formsOf(secrets: Iterable<string>): string[] {
 // grows when a login adds its token), not once per string.
 const cachedForms = new WeakMap<object, { size: number; forms: string[] }>()
 
-export function scrub(text: string, secrets: Iterable<string>): string {
-  let forms: string[]
-  if (secrets instanceof Set) {
-    let cached = cachedForms.get(secrets)
-    if (cached?.size !== secrets.size) {
-      cached = { size: secrets.size, forms: formsOf(secrets) }
-      cachedForms.set(secrets, cached)
-    }
-    forms = cached.forms
-  } else {
-    forms = formsOf(secrets)
+function formsFor(secrets: Iterable<string>): string[] {
+  if (!(secrets instanceof Set)) return formsOf(secrets)
+  let cached = cachedForms.get(secrets)
+  if (cached?.size !== secrets.size) {
+    cached = { size: secrets.size, forms: formsOf(secrets) }
+    cachedForms.set(secrets, cached)
   }
+  return cached.forms
+}
+
+/** `text` with each of `forms` replaced by `***`. */
+function cut(text: string, forms: string[]): string {
   let clean = text
   for (const form of forms) {
     if (clean.includes(form)) clean = clean.split(form).join('***')
   }
   return clean
+}
+
+export function scrub(text: string, secrets: Iterable<string>): string {
+  return cut(text, formsFor(secrets))
 }
 
 const USER_AGENT = 'codearts-pipeline-action'
@@ -62,6 +120,8 @@ const MIN_POST_MS = 1_000
 
 export class CodeArtsClient {
   private readonly now: () => number
+  private readonly signatures: string[] = []
+  private forms: { key: string; forms: string[] } | undefined
 
   constructor(private readonly options: ClientOptions) {
     this.now = options.now ?? Date.now
@@ -69,18 +129,17 @@ export class CodeArtsClient {
 
   /**
    * One API call, answered within `timeoutMs`. A token the API calls expired is renewed once (if the
-   * credentials can be) and the call made again within the same time. `changes`: the call changes
-   * something (a start, a stop), as every POST does but a query's (the runs list).
+   * credentials can be) and the call made again within the same time.
    */
   async request(
     method: 'GET' | 'POST',
     path: string,
     body: unknown,
     timeoutMs: number,
-    changes = method === 'POST'
+    options: RequestOptions = {}
   ): Promise<Answer> {
     const deadline = this.now() + timeoutMs
-    let answer = await this.once(method, path, body, timeoutMs, changes)
+    let answer = await this.once(method, path, body, timeoutMs, options)
     if (
       answer.kind === 'fatal' &&
       answer.refusal?.code === 'APIGW.0307' &&
@@ -92,7 +151,7 @@ export class CodeArtsClient {
       if (left <= 0) {
         return { kind: 'transient', reason: 'the token expired; logging in again', notSent: true }
       }
-      answer = await this.once(method, path, body, left, changes)
+      answer = await this.once(method, path, body, left, options)
     }
     if (answer.kind === 'fatal' && answer.refusal) {
       return {
@@ -108,7 +167,7 @@ export class CodeArtsClient {
     path: string,
     body: unknown,
     timeoutMs: number,
-    changes: boolean
+    { changes = method === 'POST', mayStillSend }: RequestOptions
   ): Promise<Answer> {
     const url = `${this.options.endpoint}${path}`
     const text = body === undefined ? '' : JSON.stringify(body)
@@ -125,6 +184,8 @@ export class CodeArtsClient {
       }
       throw error
     }
+    const signature = /Signature=([0-9a-fA-F]{16,})/.exec(auth.Authorization ?? '')?.[1]
+    if (signature) this.remember(signature)
     const left = timeoutMs - (this.now() - started)
     // A call that changes something (starts a run), sent with no time left to hear the answer, would
     // leave the step unsure whether it happened. Not sent, it surely did not.
@@ -134,6 +195,10 @@ export class CodeArtsClient {
         reason: `the credentials took ${timeoutMs - left} ms of the request's ${timeoutMs} ms, too few were left to send it`,
         notSent: true
       }
+    }
+    // The caller's last word: a start for a workflow cancelled meanwhile (during a slow login) is not sent.
+    if (mayStillSend && !mayStillSend()) {
+      return { kind: 'transient', reason: 'not sent: the request was called off', notSent: true }
     }
     try {
       const response = await this.options.transport.request({
@@ -147,22 +212,37 @@ export class CodeArtsClient {
       // The reason can also quote the Location header or a non-JSON body: scrubbed too, to be sure.
       return answer.kind === 'ok'
         ? answer
-        : { ...answer, reason: scrub(answer.reason, this.options.secrets) }
+        : { ...answer, reason: cut(answer.reason, this.secretForms()) }
     } catch (error) {
       return noAnswer(error)
     }
   }
 
+  private remember(signature: string): void {
+    this.options.onSecret?.(signature)
+    this.signatures.push(signature.toLowerCase(), signature.toUpperCase())
+    this.signatures.splice(0, Math.max(0, this.signatures.length - 2 * KEPT_SIGNATURES))
+  }
+
+  /** The forms of the credentials and recent signatures to cut from answers, worked out on change. */
+  private secretForms(): string[] {
+    const key = `${this.options.secrets.size}:${this.signatures.at(-1) ?? ''}`
+    if (this.forms?.key !== key) {
+      this.forms = { key, forms: [...formsFor(this.options.secrets), ...this.signatures] }
+    }
+    return this.forms.forms
+  }
+
   private scrubbed(response: HttpResponse): HttpResponse {
-    const { secrets } = this.options
+    const forms = this.secretForms()
     const location = response.headers.location
     return {
       status: response.status,
       headers:
         location === undefined
           ? response.headers
-          : { ...response.headers, location: scrub(location, secrets) },
-      body: scrubbedBody(response.body, secrets)
+          : { ...response.headers, location: cut(location, forms) },
+      body: scrubbedBody(response.body, forms)
     }
   }
 }
@@ -172,10 +252,11 @@ export class CodeArtsClient {
  * are decoded (an echo may spell a credential `\u0041...`), before anything reads the body or clips
  * its messages, which would leave a prefix of a long credential that no longer matches whole.
  */
-function scrubbedBody(text: string, secrets: Iterable<string>): string {
-  const plain = scrub(text, secrets)
-  // Without a backslash, no string in it decodes to anything but its own text, already scrubbed.
-  if (!plain.includes('\\')) return plain
+function scrubbedBody(text: string, forms: string[]): string {
+  const plain = cut(text, forms)
+  // Without a backslash, no string in it decodes to anything but its own text, already scrubbed. One
+  // too large to read is not read (readAnswer), nor walked here.
+  if (!plain.includes('\\') || containersIn(plain) > MAX_JSON_CONTAINERS) return plain
   let parsed: unknown
   try {
     parsed = JSON.parse(plain)
@@ -185,12 +266,12 @@ function scrubbedBody(text: string, secrets: Iterable<string>): string {
   // Nothing the action reads lies deeper than a few levels; deeper values are dropped rather than
   // walked, so a body nested thousands deep cannot exhaust the stack.
   const deep = (value: unknown, depth: number): unknown => {
-    if (typeof value === 'string') return scrub(value, secrets)
+    if (typeof value === 'string') return cut(value, forms)
     if (typeof value !== 'object' || value === null) return value
     if (depth >= MAX_DEPTH) return null
     if (Array.isArray(value)) return value.map(item => deep(item, depth + 1))
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [scrub(k, secrets), deep(v, depth + 1)])
+      Object.entries(value).map(([k, v]) => [cut(k, forms), deep(v, depth + 1)])
     )
   }
   return JSON.stringify(deep(parsed, 0))

@@ -17,3 +17,21 @@ export function text(value: unknown): string | null {
 export function list(value: unknown): Json[] {
   return Array.isArray(value) ? value.filter(isObject) : []
 }
+
+// A run's stages, jobs, steps and gates are read up to this many in all; the rest is counted, not read.
+// A body within the size cap can hold millions of empty items, and every item read costs memory, log
+// lines and summary rows; no pipeline a person reads has more than a few hundred.
+export const MAX_ITEMS = 5_000
+
+/** Takes items from lists while the budget lasts, counting what it leaves out. */
+export class ItemBudget {
+  leftOut = 0
+  private left = MAX_ITEMS
+
+  take<T>(items: T[]): T[] {
+    const kept = items.slice(0, Math.max(0, this.left))
+    this.left -= kept.length
+    this.leftOut += items.length - kept.length
+    return kept
+  }
+}

@@ -40,17 +40,46 @@ export interface StartRequest {
 
 export type Read<T> = { kind: 'ok'; value: T } | { kind: 'failed'; answer: FailedAnswer | null }
 
+/** A page of a step's log, newest lines last; `startOffset` pages further back while `hasMore`. */
+export interface LogPage {
+  text: string
+  hasMore: boolean
+  startOffset: number | null
+}
+
+export interface StepRef {
+  runId: string
+  /** `stages[].jobs[].id` of the run detail. */
+  jobRunId: string
+  /** `stages[].jobs[].steps[].id`. */
+  stepRunId: string
+}
+
 export interface PipelineApi {
   /** Status of run `runId`, or of the latest run when it is undefined. */
   status(runId: string | undefined, timeoutMs: number): Promise<Answer>
   parse(body: unknown): Run | null
-  /** Sends the start request once, whatever becomes of it. */
-  start(request: StartRequest, timeoutMs: number): Promise<StartResult>
+  /**
+   * Sends the start request once, whatever becomes of it; not at all when `mayStillSend` says no at the
+   * last moment (the workflow was cancelled during a login).
+   */
+  start(
+    request: StartRequest,
+    timeoutMs: number,
+    mayStillSend?: () => boolean
+  ): Promise<StartResult>
   stop(runId: string, timeoutMs: number): Promise<StopResult>
   /** v5 only: the pipeline's code sources, from its definition. */
   sources?(timeoutMs: number): Promise<Read<CodeSource[]>>
   /** v5 only: a page of runs, newest first, with what each was built from. */
   runs?(offset: number, limit: number, timeoutMs: number): Promise<Read<ListedRun[]>>
+  /** v5 only: up to `limit` lines of a step's log, before `endOffset` (the end when undefined). */
+  stepLog?(
+    step: StepRef,
+    limit: number,
+    endOffset: number | undefined,
+    timeoutMs: number
+  ): Promise<Read<LogPage>>
 }
 
 export interface PipelineTarget {
@@ -128,9 +157,11 @@ export function pipelineApi(client: CodeArtsClient, target: PipelineTarget): Pip
           timeoutMs
         ),
       parse: parseV3Status,
-      start: async ({ parameters }, timeoutMs) =>
+      start: async ({ parameters }, timeoutMs, mayStillSend) =>
         readStart(
-          await client.request('POST', `${base}/start`, { build_params: parameters }, timeoutMs),
+          await client.request('POST', `${base}/start`, { build_params: parameters }, timeoutMs, {
+            mayStillSend
+          }),
           'build_id'
         ),
       // v3 answers with the pipeline's id and name; any such answer means the stop was taken.
@@ -154,7 +185,7 @@ export function pipelineApi(client: CodeArtsClient, target: PipelineTarget): Pip
         `${base}/pipeline-runs/list`,
         { offset, limit, sort_key: 'start_time', sort_dir: 'desc' },
         timeoutMs,
-        false
+        { changes: false }
       ),
       body => parseRunsList(body)?.runs ?? null
     )
@@ -177,9 +208,11 @@ export function pipelineApi(client: CodeArtsClient, target: PipelineTarget): Pip
       return list?.kind === 'ok' && list.value.length === 0 ? { kind: 'ok', body: {} } : answer
     },
     parse: parseV5Detail,
-    start: async (request, timeoutMs) =>
+    start: async (request, timeoutMs, mayStillSend) =>
       readStart(
-        await client.request('POST', `${base}/run`, v5RunBody(request), timeoutMs),
+        await client.request('POST', `${base}/run`, v5RunBody(request), timeoutMs, {
+          mayStillSend
+        }),
         'pipeline_run_id'
       ),
     // v5 says `{"success": true}`; anything else is not a stop.
@@ -198,7 +231,33 @@ export function pipelineApi(client: CodeArtsClient, target: PipelineTarget): Pip
       ),
     sources: async timeoutMs =>
       read(await client.request('GET', base, undefined, timeoutMs), parseSources),
-    runs
+    runs,
+    stepLog: async ({ runId, jobRunId, stepRunId }, limit, endOffset, timeoutMs) => {
+      const path =
+        `${base}/pipeline-runs/${encodeURIComponent(runId)}/jobs/${encodeURIComponent(jobRunId)}` +
+        `/steps/${encodeURIComponent(stepRunId)}/logs`
+      const query = {
+        limit,
+        sort: 'desc',
+        ...(endOffset === undefined ? {} : { start_offset: 0, end_offset: endOffset })
+      }
+      return read(
+        await client.request('POST', path, query, timeoutMs, { changes: false }),
+        readLogPage
+      )
+    }
+  }
+}
+
+/** ShowPipelineLogResponse: `log`, `has_more`, and the offsets, which come back as strings. */
+function readLogPage(body: unknown): LogPage | null {
+  if (typeof body !== 'object' || body === null) return null
+  const page = body as Record<string, unknown>
+  const offset = text(page.start_offset)
+  return {
+    text: typeof page.log === 'string' ? page.log : '',
+    hasMore: page.has_more === true,
+    startOffset: offset !== null && /^\d{1,15}$/.test(offset) ? Number(offset) : null
   }
 }
 

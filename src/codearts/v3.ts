@@ -1,7 +1,7 @@
 // Lenient reading of `GET /v3/pipelines/{id}/status`: any field may be null, missing or of the wrong
 // type, and none of that may throw. What cannot be read becomes null.
-import type { Phase, Run, Stage, Task } from '../model.js'
-import { isObject, list, text, type Json } from './json.js'
+import type { Job, Phase, Run, Stage, Task } from '../model.js'
+import { isObject, ItemBudget, list, text, type Json } from './json.js'
 
 /** Statuses the v3 API documents for a run still under way. */
 const IN_PROGRESS = ['waiting', 'running', 'verifying', 'suspending']
@@ -52,9 +52,13 @@ function toTask(item: Json, index: number): Task {
 export function parseV3Status(body: unknown): Run | null {
   if (!isObject(body)) return null
   const status = text(body.status)
+  const runId = text(body.build_id)
+  const budget = new ItemBudget()
   return {
     pipelineName: text(body.pipeline_name),
-    runId: text(body.build_id),
+    // v3's build_id is the run's number in its pipeline.
+    runNumber: runId !== null && /^\d{1,9}$/.test(runId) ? Number(runId) : null,
+    runId,
     status,
     outcome: text(body.outcome),
     phase: phase(status),
@@ -67,11 +71,16 @@ export function parseV3Status(body: unknown): Run | null {
       const name = text(p.name)
       return name === null ? [] : [{ name, value: text(p.value) ?? '' }]
     }),
-    stages: list(body.states).map((item, i): Stage => ({
+    stages: budget.take(list(body.states)).map((item, i): Stage => ({
       ...toTask(item, i),
-      tasks: list(item.children).map(toTask)
+      tasks: budget
+        .take(list(item.children))
+        .map((child, j): Job => ({ ...toTask(child, j), steps: [] })),
+      gates: []
     })),
-    // v3 does not say what a run built.
-    sources: []
+    // v3 does not say what a run built or produced.
+    sources: [],
+    artifacts: [],
+    leftOut: budget.leftOut
   }
 }

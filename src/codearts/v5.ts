@@ -1,8 +1,9 @@
 // Lenient reading of `GET /v5/{project_id}/api/pipelines/{pipeline_id}/pipeline-runs/detail`: any field
 // may be null, missing or of the wrong type, and none of that may throw. What cannot be read becomes null.
 // Statuses are upper-case words here (`RUNNING`), times epoch milliseconds, and a stage's tasks are its jobs.
-import type { BuiltSource, Phase, Run, Stage, Task } from '../model.js'
-import { isObject, list, text, type Json } from './json.js'
+import type { Artifact, BuiltSource, Job, Phase, Run, Stage, Step, Task } from '../model.js'
+import { readMessage } from './message.js'
+import { isObject, ItemBudget, list, text, type Json } from './json.js'
 
 /** Run outcomes by status: the words the v3 API and the verdict already use, plus `ignored`. */
 const RUN_OUTCOME: Record<string, string> = {
@@ -87,6 +88,7 @@ function bySequence(items: Json[]): Json[] {
 
 function toTask(item: Json, index: number): Task {
   const status = text(item.status)
+  const { message, code } = readMessage(text(item.message))
   return {
     id: text(item.id) ?? `#${index}`,
     name: text(item.name) ?? text(item.identifier) ?? `#${index + 1}`,
@@ -94,8 +96,25 @@ function toTask(item: Json, index: number): Task {
     outcome: outcome(status, ITEM_OUTCOME),
     startTime: iso(epochMs(item.start_time)),
     durationSeconds: duration(item),
-    errorCode: null,
-    errorMessage: text(item.message)
+    errorCode: code,
+    errorMessage: message
+  }
+}
+
+function toStep(item: Json, index: number): Step {
+  return { ...toTask(item, index), task: text(item.task) }
+}
+
+// Repositories and artifacts of one run: a handful in any real pipeline.
+const MAX_LISTED = 100
+
+function toArtifact(item: Json): Artifact | null {
+  const name = text(item.name)
+  if (name === null) return null
+  return {
+    name,
+    version: text(item.version) ?? text(item.artifact_version),
+    downloadUrl: text(item.downloadUrl) ?? text(item.download_url)
   }
 }
 
@@ -121,8 +140,20 @@ export function parseV5Detail(body: unknown): Run | null {
   const status = text(body.status)
   // Not documented for the detail; read like the run request's `variables` in case a server sends them.
   const parameters = Array.isArray(body.variables) ? body.variables : body.params
+  const runNumber = numberOf(body.run_number)
+  const budget = new ItemBudget()
+  const stages = bySequence(budget.take(list(body.stages))).map((item, i): Stage => ({
+    ...toTask(item, i),
+    tasks: bySequence(budget.take(list(item.jobs))).map((job, j): Job => ({
+      ...toTask(job, j),
+      steps: budget.take(list(job.steps)).map(toStep)
+    })),
+    gates: budget.take([...list(item.pre), ...list(item.post)]).map(toStep)
+  }))
   return {
     pipelineName: text(body.name),
+    runNumber:
+      runNumber !== null && Number.isSafeInteger(runNumber) && runNumber >= 0 ? runNumber : null,
     runId: text(body.id),
     status,
     outcome: outcome(status, RUN_OUTCOME),
@@ -136,10 +167,13 @@ export function parseV5Detail(body: unknown): Run | null {
       const name = text(p.name)
       return name === null ? [] : [{ name, value: text(p.value) ?? '' }]
     }),
-    stages: bySequence(list(body.stages)).map((item, i): Stage => ({
-      ...toTask(item, i),
-      tasks: bySequence(list(item.jobs)).map(toTask)
-    })),
-    sources: list(body.sources).flatMap(item => toSource(item) ?? [])
+    stages,
+    sources: list(body.sources)
+      .slice(0, MAX_LISTED)
+      .flatMap(item => toSource(item) ?? []),
+    artifacts: list(body.artifacts)
+      .slice(0, MAX_LISTED)
+      .flatMap(item => toArtifact(item) ?? []),
+    leftOut: budget.leftOut
   }
 }

@@ -6,6 +6,7 @@ import { quote } from '../quote.js'
 import type { Verdict } from '../result.js'
 import { bestEffort, type StepIO } from '../step-io.js'
 import { summaryHtml } from '../summary.js'
+import type { StepLog } from '../model.js'
 
 export interface Report {
   run: Run | null
@@ -16,20 +17,25 @@ export interface Report {
   summary: boolean
   /** The commit the run built, for the `commit` output. */
   commit?: string
+  /** The tails of the failed steps' logs. */
+  logs?: StepLog[]
 }
 
 export async function report(
   io: StepIO,
-  { run, verdict, pipelineId, runId, summary, commit }: Report
+  { run, verdict, pipelineId, runId, summary, commit, logs = [] }: Report
 ) {
-  if (run) io.group('CodeArts run report', runReport(run))
-  if (verdict.message === undefined) {
-    // wait: false ends green with the run still going: that is not the pipeline succeeding.
-    if (run?.phase === 'completed') {
-      io.info(`Pipeline ${quote(run.pipelineName ?? pipelineId)} succeeded.`)
-    }
-  } else {
+  // The error first: bulky output after it (the report, logs) must not keep it from the runner.
+  if (verdict.message !== undefined) {
     io.error(verdict.message, { title: verdict.culprit ?? 'CodeArts pipeline' })
+  }
+  if (run) io.group('CodeArts run report', runReport(run))
+  for (const log of logs) {
+    io.serverText(`Log of ${log.path} (last ${log.lines.length} lines)`, log.lines)
+  }
+  // wait: false ends green with the run still going: that is not the pipeline succeeding.
+  if (verdict.message === undefined && run?.phase === 'completed') {
+    io.info(`Pipeline ${quote(run.pipelineName ?? pipelineId)} succeeded.`)
   }
   await bestEffort(io, 'set the outputs', () => {
     const outputs = outputsOf(run, verdict.conclusion)
@@ -39,7 +45,7 @@ export async function report(
   })
   if (summary) {
     await bestEffort(io, 'write the job summary', () =>
-      io.appendSummary(summaryHtml(run, verdict, pipelineId))
+      io.appendSummary(summaryHtml(run, verdict, pipelineId, logs))
     )
   }
 }

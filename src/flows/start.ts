@@ -84,9 +84,24 @@ export async function startRun(context: FlowContext): Promise<Started> {
       (count ? ` with ${count} parameter${count === 1 ? '' : 's'}.` : '.')
   )
   // Not cut to the timeout, which bounds the wait.
-  const request = api.start(sent, Math.max(requestTimeoutMs(settings.pollIntervalMs), START_MIN_MS))
+  // Whether the request went out: a cancel before that (say, during a slow IAM login) calls it off.
+  let sentOut = false
+  const mayStillSend = (): boolean => (sentOut = !cancel.aborted)
+  const request = api.start(
+    sent,
+    Math.max(requestTimeoutMs(settings.pollIntervalMs), START_MIN_MS),
+    mayStillSend
+  )
   const first = await unlessAborted(request, cancel)
   const cancelled = first === ABORTED
+  if (cancelled && !sentOut) {
+    return {
+      verdict: {
+        conclusion: 'cancelled',
+        message: `The workflow was cancelled before the request to start a run of ${pipeline} was sent: no run was started.`
+      }
+    }
+  }
   const start = first === ABORTED ? await orTimeout(request, START_GRACE_MS) : first
   if (start === undefined) {
     return {
