@@ -22,7 +22,7 @@ import { parseV5Detail } from '../src/codearts/v5.js'
 import type { Run, StepLog } from '../src/model.js'
 import type { WaitResult } from '../src/poller.js'
 import { culpritPath, decide } from '../src/result.js'
-import { summaryHtml } from '../src/summary.js'
+import { summaryHtml } from '../src/summary/index.js'
 
 const { values } = parseArgs({
   options: {

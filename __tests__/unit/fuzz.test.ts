@@ -21,7 +21,7 @@ import type { Run, Task } from '../../src/model.js'
 import { outputsOf } from '../../src/outputs.js'
 import { waitForRun, type WaitResult } from '../../src/poller.js'
 import { decide, type Conclusion } from '../../src/result.js'
-import { SUMMARY_LIMIT_BYTES, summaryHtml } from '../../src/summary.js'
+import { SUMMARY_LIMIT_BYTES, summaryHtml } from '../../src/summary/index.js'
 
 // --- fixtures and their mutations ----------------------------------------------------------------
 
@@ -716,7 +716,7 @@ const OWN_TAG =
   /<(?:\/?(?:h2|h3|p|table|tr|td|th|br|details|summary|b|code|pre|ul|ol|li)|t[hd] align="(?:left|right)"|a href="https?:\/\/[^"<>]*"|\/a)>/g
 const ENTITY = /&(?:[a-z]+|#[0-9]+|#x[0-9a-f]+);/gi
 // Chart lines: the action's own, or a section or bar whose label holds none of what the chart reads as
-// syntax (`:` `;` `#` `%`, backticks, quotes, markup); summary.ts's chartLabel() promises that.
+// syntax (`:` `;` `#` `%`, backticks, quotes, markup); summary/'s chartLabel() promises that.
 const LABEL = '[^:;#%`"<>{}\\n]*'
 // The theme line sets colours only: `#rrggbb` values, nothing a label could carry in.
 const THEME_LINE =
@@ -922,15 +922,25 @@ const statusValue = fc.constantFrom<unknown>(
   'IGNORED',
   'unknown',
   'COMPLETEİ',
+  'constructor',
+  '__proto__',
   'running\n::warning::x',
   '',
   null,
   42,
   ['completed']
 )
-const outcomeValue = fc.constantFrom<unknown>('success', 'SUCCESS', 'error', 'aborted', null, 1, [
-  'success'
-])
+const outcomeValue = fc.constantFrom<unknown>(
+  'success',
+  'SUCCESS',
+  'error',
+  'aborted',
+  'queued',
+  'toString',
+  null,
+  1,
+  ['success']
+)
 
 const v3Body = fc.record(
   {

@@ -14,7 +14,7 @@ import {
   escapeHtml,
   itemState,
   summaryHtml
-} from '../../src/summary.js'
+} from '../../src/summary/index.js'
 
 const FIXTURES = new URL('../fixtures/', import.meta.url)
 
@@ -1324,4 +1324,31 @@ describe('escapeHtml', () => {
     const out = escapeHtml('<'.repeat(10_000))
     expect(out).toBe(`${'&lt;'.repeat(2000)}…`)
   })
+})
+
+describe('summaryHtml with status words that name Object.prototype members', () => {
+  it.each(['constructor', '__proto__', 'toString', 'hasOwnProperty', 'valueOf'])(
+    'does not throw on %s anywhere, and shows it as a word',
+    word => {
+      const body = v5Detail({
+        runId: 'r1',
+        status: word,
+        stages: [
+          { name: 'Build', status: word, jobs: [{ name: 'Compile', status: word }] },
+          { name: 'Test', status: 'FAILED', jobs: [{ name: 'Unit', status: word }] }
+        ]
+      })
+      const run = parseV5Detail(body)!
+      for (const conclusion of ['failure', 'timed_out', 'cancelled', 'error'] as const) {
+        const html = summaryHtml(run, { conclusion, message: 'm' }, 'p1')
+        expect(html.endsWith('\n')).toBe(true)
+      }
+      // Waiting by its outcome, named by its status: the held-words lookup takes the status.
+      const held = { id: 's', name: 'Build', status: word, outcome: 'queued', children: [] }
+      const v3 = parseV3Status({ build_id: '1', status: word, outcome: 'queued', states: [held] })!
+      for (const conclusion of ['failure', 'timed_out'] as const) {
+        expect(() => summaryHtml(v3, { conclusion, message: 'm' }, 'p1')).not.toThrow()
+      }
+    }
+  )
 })

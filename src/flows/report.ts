@@ -5,7 +5,7 @@ import { runReport } from '../progress.js'
 import { quote } from '../quote.js'
 import type { Verdict } from '../result.js'
 import { bestEffort, type StepIO } from '../step-io.js'
-import { summaryHtml } from '../summary.js'
+import { summaryHtml } from '../summary/index.js'
 import type { StepLog } from '../model.js'
 
 export interface Report {
