@@ -8,6 +8,7 @@ import { cpus } from 'node:os'
 import { performance } from 'node:perf_hooks'
 import {
   DEFAULT_CONCURRENCY,
+  HOSTILE_RSS_BOUND_MB,
   OVERSHOOT_BOUND_MS,
   SCENARIOS,
   SIGINT_BOUND_MS,
@@ -28,6 +29,8 @@ function concurrency(): number {
 
 const ms = (value: number | undefined): string => (value === undefined ? '-' : `${value} ms`)
 const seconds = (value: number): string => `${(value / 1000).toFixed(2)} s`
+const megabytes = (kb: number | undefined): string =>
+  kb === undefined ? '-' : `${(kb / 1024).toFixed(0)} MB`
 
 function table(header: string[], rows: string[][]): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map(r => r[i]!.length)))
@@ -42,13 +45,14 @@ function table(header: string[], rows: string[][]): string {
 function row(r: ScenarioResult): string[] {
   return [
     r.scenario.name,
-    describeFaults(r.faults),
+    r.scenario.endpoint ? `endpoint: ${r.scenario.endpoint}` : describeFaults(r.faults),
     r.scenario.expected,
     r.conclusion ?? '(none)',
     String(r.run.code ?? r.run.signal),
     seconds(r.run.durationMs),
     ms(r.overshootMs),
     ms(r.sigintToExitMs),
+    megabytes(r.peakRssKb),
     r.pass ? 'PASS' : 'FAIL'
   ]
 }
@@ -84,6 +88,7 @@ async function main(): Promise<void> {
     'duration',
     'overshoot',
     'SIGINT->exit',
+    'peak RSS',
     'pass'
   ]
   console.log(`\n${table(header, results.map(row))}\n`)
@@ -123,6 +128,16 @@ async function main(): Promise<void> {
       overshootOk
     ],
     [`worst SIGINT -> exit (< ${SIGINT_BOUND_MS} ms)`, ms(totals.worstSigintToExitMs), sigintOk],
+    [
+      `worst peak RSS, hostile bodies (< ${HOSTILE_RSS_BOUND_MB} MB)`,
+      totals.worstPeakRssKb === undefined ? 'not measured' : megabytes(totals.worstPeakRssKb),
+      (totals.worstPeakRssKb ?? 0) < HOSTILE_RSS_BOUND_MB * 1024
+    ],
+    [
+      'error line delivered (runs that must fail)',
+      `${totals.errorsDelivered} of ${totals.errorsExpected}`,
+      totals.errorsDelivered === totals.errorsExpected
+    ],
     ['fault kinds alone and mixed', gaps.length ? `${gaps.length} gaps` : 'all', gaps.length === 0],
     ['runtime', `${seconds(runtime)} (${parallel} at a time)`, true]
   ]

@@ -2,6 +2,7 @@
 // each fault alone and several mixed, with the conclusion the step must reach. Defined once and run by both
 // `npm run faults` (scripts/faults.ts, a table) and jest (__tests__/e2e/faults.test.ts): each scenario runs
 // the bundled dist/index.js against its own fake server, and the same checks decide whether it passed.
+// Issue 14 adds hostile(): a body of millions of empty objects, signatures echoed back, wrong endpoints.
 import type { Conclusion } from '../../src/result.js'
 import {
   startFakeCodeArts,
@@ -11,11 +12,19 @@ import {
   type FakeStep,
   type RecordedRequest
 } from './fake-codearts.js'
+import { readFileSync } from 'node:fs'
+import { createServer, type AddressInfo } from 'node:net'
 import { runAction, type ActionRun } from './run-action.js'
 
 /** The credential. The server echoes it back (`{{token}}` below) in error pages, messages and a redirect. */
 export const TOKEN = 'MIIfaults-7d3c9a1e5b2f-SECRET-token'
 const ECHO = '{{token}}'
+/** AK/SK scenarios sign each request with these; the server echoes the Authorization header back. */
+export const ACCESS_KEY = 'FAULTSAK7Q2ZC9XW4RT1'
+export const SECRET_KEY = 'faultsSK0Yq4Vt8nRz2Lm6Pc1Xw9Kd5Hs3Jf7Gb0'
+const ECHO_AUTHORIZATION = '{{authorization}}'
+/** The request's signature in upper-case hex: the same credential, another spelling. */
+const ECHO_SIGNATURE_UPPER = '{{SIGNATURE}}'
 /** Any this many characters of the token in the output count as a leak, not only the whole of it. */
 const LEAK_PIECE = 12
 const PROJECT = '0f1e2d3c4b5a69788796a5b4c3d2e1f0'
@@ -26,6 +35,10 @@ const REQUEST_LIMIT_MS = 2_000
 export const OVERSHOOT_BOUND_MS = 1_500
 /** The runner sends SIGTERM 7.5 s after SIGINT; the step must be done well before. */
 export const SIGINT_BOUND_MS = 5_000
+/** A wrong endpoint (nothing listening, no TLS, a web page) must end the step within this, whatever its timeout. */
+export const WRONG_ENDPOINT_BOUND_MS = 20_000
+/** Peak RSS allowed to a step fed a hostile body (millions of empty objects). */
+export const HOSTILE_RSS_BOUND_MB = 300
 export const DEFAULT_CONCURRENCY = 4
 
 // ---------------------------------------------------------------------------------------------------
@@ -51,6 +64,7 @@ export type FaultKind =
   | 'no run id'
   | 'wrong type'
   | 'unknown status'
+  | 'huge body'
 
 export const FAULT_KINDS: FaultKind[] = [
   'HTTP 500',
@@ -71,7 +85,8 @@ export const FAULT_KINDS: FaultKind[] = [
   'other run id',
   'no run id',
   'wrong type',
-  'unknown status'
+  'unknown status',
+  'huge body'
 ]
 
 /** One answer of a script, and the fault it injects, if any. */
@@ -303,14 +318,79 @@ const fault = {
     fault: { kind: 'unknown status', label: `status ${api.unknownStatus}` },
     retried: false,
     step: withFields(api.running(api.id), { [api.fields.status]: api.unknownStatus })
+  }),
+  /**
+   * About 7.7 MiB of the run's body holding HUGE_BODY_OBJECTS empty objects in one stage: too many to
+   * read (more than any run holds), so a failed request, not a parse taking gigabytes.
+   */
+  huge: (api: Flavour): Entry => ({
+    fault: { kind: 'huge body', label: `${HUGE_BODY_OBJECTS / 1e6}M empty objects` },
+    step: { body: hugeBody(api) }
+  }),
+  /** An error that quotes the signed request's headers (as a gateway's debug page might). */
+  echoHeaders: (status: 500 | 503, signatureUpper = false): Entry => ({
+    fault: {
+      kind: `HTTP ${status}`,
+      label: `${status} echoing Authorization${signatureUpper ? ' (upper-case)' : ''}`
+    },
+    step: {
+      status,
+      json: {
+        error_code: `DEV.${status}`,
+        error_msg: signatureUpper
+          ? `Signature ${ECHO_SIGNATURE_UPPER} does not match`
+          : `Request headers: Authorization: ${ECHO_AUTHORIZATION}`
+      }
+    }
   })
 }
 
-/** The step with every `{{token}}` replaced by the token the request carried: the server echoes it. */
-function echoed(step: FakeStep, token: string): FakeStep {
+const HUGE_BODY_OBJECTS = 2_700_000
+const hugeBodies = new Map<string, string>()
+
+/** The flavour's running answer with one stage of HUGE_BODY_OBJECTS empty tasks (jobs), made once. */
+function hugeBody(api: Flavour): string {
+  let body = hugeBodies.get(api.name)
+  if (body === undefined) {
+    const empties = new Array<string>(HUGE_BODY_OBJECTS).fill('{}').join(',')
+    const [head, items] =
+      api.name === 'v3'
+        ? [{ pipeline_id: 'pipe-1', build_id: api.id, status: 'running' }, 'children']
+        : [{ id: api.id, pipeline_id: 'pipe-1', status: 'RUNNING' }, 'jobs']
+    const stage = `{"name":"Flood","status":"${head.status}","${items}":[${empties}]}`
+    body = `${JSON.stringify(head).slice(0, -1)},"${api.fields.stages}":[${stage}]}`
+    hugeBodies.set(api.name, body)
+  }
+  return body
+}
+
+/** The `{` and `[` in `text`: how the action counts an answer's objects and lists. */
+const containersIn = (text: string): number => (text.match(/[{[]/g) ?? []).length
+
+/** The signature of a signed request, from its Authorization header. */
+const signatureOf = (request: RecordedRequest): string | undefined =>
+  /Signature=([0-9a-fA-F]+)/.exec(String(request.headers.authorization ?? ''))?.[1]
+
+/**
+ * The step with what the request carried echoed back where it asks: every `{{token}}` is the token,
+ * `{{authorization}}` the Authorization header, `{{SIGNATURE}}` its signature in upper case.
+ */
+function echoed(step: FakeStep, request: RecordedRequest): FakeStep {
+  // A huge body asks for nothing, and is not worth copying.
+  if (step.body !== undefined && step.body.length > 1_000_000) return step
   const text = JSON.stringify(step)
-  if (!text.includes(ECHO)) return step
-  return JSON.parse(text.split(ECHO).join(JSON.stringify(token).slice(1, -1))) as FakeStep
+  if (!text.includes('{{')) return step
+  const token = request.headers['x-auth-token']
+  const fill: [string, string][] = [
+    [ECHO, typeof token === 'string' ? token : ''],
+    [ECHO_AUTHORIZATION, String(request.headers.authorization ?? '')],
+    [ECHO_SIGNATURE_UPPER, (signatureOf(request) ?? '').toUpperCase()]
+  ]
+  let filled = text
+  for (const [mark, value] of fill) {
+    filled = filled.split(mark).join(JSON.stringify(value).slice(1, -1))
+  }
+  return JSON.parse(filled) as FakeStep
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -348,6 +428,17 @@ export interface Scenario {
   runId?: string
   /** What else must hold: the problems found, none when all is well. */
   check?: (seen: Seen) => string[]
+  /** keys: AK/SK inputs, every request signed (and checked by the server); by default the token. */
+  credentials?: 'token' | 'keys'
+  /**
+   * A wrong endpoint input instead of the fake's URL: a port nothing listens on, or https:// to the
+   * fake's plain http. The fake then serves no fault, so no retry warnings are counted against it.
+   */
+  endpoint?: 'refused' | 'https to http'
+  /** The step must end within this, whatever its timeout. */
+  withinMs?: number
+  /** Measure the step's peak RSS (from /proc, where there is one) and hold it under this. */
+  peakRssBoundMb?: number
 }
 
 const ALONE_TIMEOUT_S = 4
@@ -989,6 +1080,144 @@ function cancels(): Scenario[] {
   ]
 }
 
+/**
+ * Issue 14: a body too big to read in bounded memory, credentials echoed in disguise, and an endpoint
+ * that is plainly wrong (which must end the step at once, not after its timeout).
+ */
+function hostile(): Scenario[] {
+  const retryWarnings = (run: ActionRun) =>
+    annotations(run, 'warning').filter(w => w.includes('Status request failed'))
+  const namesObjectCount =
+    (api: Flavour) =>
+    ({ run }: Seen): string[] => {
+      const count = containersIn(hugeBody(api))
+      const about = retryWarnings(run).filter(w => w.includes(`${count} objects`))
+      return [
+        ...demand(about.length > 0, `no warning names the ${count} objects of the huge body`),
+        ...demand(run.stdout.length < 256 * 1024, `${run.stdout.length} bytes of log`)
+      ]
+    }
+  /** The step ended in error with `hint`, after two retries, and quotes no OpenSSL error code. */
+  const wrongEndpoint =
+    (hint: string) =>
+    ({ run }: Seen): string[] => {
+      const error = annotations(run, 'error')[0] ?? ''
+      return [
+        ...demand(error.includes(hint), `the error does not say "${hint}"`),
+        ...demand(!/:error:[0-9A-F]{8}:|SSL routines/.test(error), 'the error quotes OpenSSL'),
+        ...demand(
+          retryWarnings(run).length === 2,
+          `${retryWarnings(run).length} retry warnings, expected 2`
+        )
+      ]
+    }
+  /** Each signature echoed was masked for the runner, and the echo reached the log cut. */
+  const signaturesCut = ({ run, fake }: Seen): string[] => {
+    const masks = new Set(run.stdout.split('\n').filter(l => l.startsWith('::add-mask::')))
+    const signatures = fake.calls('status').flatMap(r => signatureOf(r) ?? [])
+    return [
+      ...demand(signatures.length === fake.calls('status').length, 'a status request unsigned'),
+      ...demand(
+        signatures.every(s => masks.has(`::add-mask::${s}`)),
+        'a signature was not masked (::add-mask::)'
+      ),
+      ...demand(
+        retryWarnings(run).filter(w => w.includes('Signature=***')).length === 1 &&
+          retryWarnings(run).filter(w => w.includes('Signature *** does')).length === 1,
+        'the echoed signatures do not show as *** in the retry warnings'
+      )
+    ]
+  }
+  const R3 = good(v3.running(v3.id))
+  const R5 = good(v5.running(v5.id))
+  return [
+    {
+      name: 'v3 hostile body: 2.7M empty objects forever',
+      api: 'v3',
+      expected: 'timed_out',
+      tags: ['alone', 'timeout'],
+      timeoutS: TIMEOUT_S,
+      status: [fault.huge(v3)],
+      peakRssBoundMb: HOSTILE_RSS_BOUND_MB,
+      check: namesObjectCount(v3)
+    },
+    {
+      name: 'v5 hostile bodies amid 503 and reset, then success',
+      api: 'v5',
+      expected: 'success',
+      tags: ['mix'],
+      timeoutS: 4,
+      status: [
+        R5,
+        fault.huge(v5),
+        fault.http(503),
+        R5,
+        fault.huge(v5),
+        fault.reset(),
+        R5,
+        good(v5.ended(v5.id, 'success'))
+      ],
+      runId: v5.id,
+      peakRssBoundMb: HOSTILE_RSS_BOUND_MB,
+      check: namesObjectCount(v5)
+    },
+    {
+      name: 'v3 AK/SK: 500 and 503 echo the signed headers, then success',
+      api: 'v3',
+      expected: 'success',
+      tags: ['mix'],
+      timeoutS: 4,
+      credentials: 'keys',
+      status: [
+        R3,
+        fault.echoHeaders(500),
+        R3,
+        fault.echoHeaders(503, true),
+        R3,
+        good(v3.ended(v3.id, 'success'))
+      ],
+      runId: v3.id,
+      check: signaturesCut
+    },
+    {
+      name: 'v3 endpoint refuses connections (timeout 1h)',
+      api: 'v3',
+      expected: 'error',
+      tags: ['alone', 'fatal'],
+      timeoutS: 3_600,
+      endpoint: 'refused',
+      status: [R3],
+      withinMs: WRONG_ENDPOINT_BOUND_MS,
+      check: wrongEndpoint('nothing accepts connections there')
+    },
+    {
+      name: 'v5 https:// to a plain-http endpoint (timeout 1h)',
+      api: 'v5',
+      expected: 'error',
+      tags: ['alone', 'fatal'],
+      timeoutS: 3_600,
+      endpoint: 'https to http',
+      status: [R5],
+      withinMs: WRONG_ENDPOINT_BOUND_MS,
+      check: wrongEndpoint('is the endpoint http, not https?')
+    },
+    {
+      name: 'v3 a web page answers at the endpoint (timeout 1h)',
+      api: 'v3',
+      expected: 'error',
+      tags: ['alone', 'fatal'],
+      timeoutS: 3_600,
+      // The third ends the step, unretried.
+      status: (_request, index) => ({ ...fault.html(200), retried: index < 2 }),
+      withinMs: WRONG_ENDPOINT_BOUND_MS,
+      check: seen => [
+        ...wrongEndpoint('a web page?')(seen),
+        ...demand(seen.fake.calls('status').length === 3, 'not exactly 3 status requests')
+      ]
+    }
+  ]
+}
+
 export const SCENARIOS: Scenario[] = [
   ...singles(),
   ...mixes(),
@@ -997,7 +1226,8 @@ export const SCENARIOS: Scenario[] = [
   ...flipBacks(),
   ...timeouts(),
   ...fatal(),
-  ...cancels()
+  ...cancels(),
+  ...hostile()
 ]
 
 // ---------------------------------------------------------------------------------------------------
@@ -1011,7 +1241,10 @@ export interface ScenarioResult {
   faults: NonNullable<Entry['fault']>[]
   /** Exit code 0 or conclusion success where success is not expected. */
   falseGreen: boolean
-  /** Where the token (or any LEAK_PIECE characters of it) was printed: stdout, stderr, summary, outputs. */
+  /**
+   * Where a credential (the token, the keys, a request's signature, or any LEAK_PIECE characters of one)
+   * was printed: stdout, stderr, summary, outputs.
+   */
   leaks: string[]
   /** The log shows `***` where the server echoed the token: the leak check had something to catch. */
   echoMasked: boolean
@@ -1020,6 +1253,10 @@ export interface ScenarioResult {
   sigintToExitMs: number | undefined
   /** The conclusion and exit code are the expected ones. */
   matched: boolean
+  /** Peak RSS in KiB, for scenarios with peakRssBoundMb where /proc gives it; else undefined. */
+  peakRssKb: number | undefined
+  /** For a step that must fail: whether its `::error` line reached the log. Undefined for success. */
+  errorDelivered: boolean | undefined
   problems: string[]
   pass: boolean
 }
@@ -1028,7 +1265,9 @@ function inputsFor(scenario: Scenario, url: string): Record<string, string> {
   return {
     'pipeline-id': 'pipe-1',
     endpoint: url,
-    token: TOKEN,
+    ...(scenario.credentials === 'keys'
+      ? { 'access-key': ACCESS_KEY, 'secret-key': SECRET_KEY }
+      : { token: TOKEN }),
     'poll-interval': POLL_INTERVAL,
     timeout: String(scenario.timeoutS),
     ...(scenario.api === 'v5' ? { 'project-id': PROJECT } : { 'api-version': 'v3' }),
@@ -1036,10 +1275,15 @@ function inputsFor(scenario: Scenario, url: string): Record<string, string> {
   }
 }
 
-/** Where the token, or any LEAK_PIECE characters of it, appears; ::add-mask:: lines aside. */
-export function leaksOf(run: ActionRun): string[] {
-  const pieces = Array.from({ length: TOKEN.length - LEAK_PIECE + 1 }, (_, i) =>
-    TOKEN.slice(i, i + LEAK_PIECE)
+/**
+ * Where the token, the keys or any of `more` (signatures), or any LEAK_PIECE characters of one, appears;
+ * ::add-mask:: lines aside.
+ */
+export function leaksOf(run: ActionRun, more: string[] = []): string[] {
+  const pieces = [TOKEN, ACCESS_KEY, SECRET_KEY, ...more].flatMap(secret =>
+    Array.from({ length: secret.length - LEAK_PIECE + 1 }, (_, i) =>
+      secret.slice(i, i + LEAK_PIECE)
+    )
   )
   const stdout = run.stdout
     .split('\n')
@@ -1066,8 +1310,7 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
           ? entries(request, index)
           : entries[Math.min(index, entries.length - 1)]!
       if (entry.fault) served.push(entry)
-      const token = request.headers['x-auth-token']
-      return echoed(entry.step, typeof token === 'string' ? token : '')
+      return echoed(entry.step, request)
     }
   }
   const status = scripted(scenario.status)
@@ -1088,20 +1331,72 @@ export async function runScenario(scenario: Scenario): Promise<ScenarioResult> {
       }
       return status(request, index)
     },
-    { auth: { token: TOKEN }, start: scenario.start && scripted(scenario.start) }
+    {
+      auth:
+        scenario.credentials === 'keys'
+          ? { keys: { accessKey: ACCESS_KEY, secretKey: SECRET_KEY } }
+          : { token: TOKEN },
+      start: scenario.start && scripted(scenario.start)
+    }
   )
   let run: ActionRun
   let exitedAt: number
+  let peakRssKb: number | undefined
+  let sampler: NodeJS.Timeout | undefined
   try {
-    run = await runAction(inputsFor(scenario, fake.url), {
-      onSpawn: pid => (cancel.pid = pid),
+    const endpoint =
+      scenario.endpoint === 'refused'
+        ? `http://127.0.0.1:${await closedPort()}`
+        : scenario.endpoint === 'https to http'
+          ? fake.url.replace(/^http:/, 'https:')
+          : fake.url
+    run = await runAction(inputsFor(scenario, endpoint), {
+      onSpawn: pid => {
+        cancel.pid = pid
+        if (scenario.peakRssBoundMb === undefined) return
+        sampler = setInterval(() => {
+          const kb = vmHwmKb(pid)
+          if (kb !== undefined) peakRssKb = Math.max(peakRssKb ?? 0, kb)
+        }, 10)
+      },
       killAfterMs: 30_000
     })
     exitedAt = Date.now()
   } finally {
+    clearInterval(sampler)
     await fake.close()
   }
-  return judge(scenario, { run, fake }, served, sigint ? cancel.sentAt : undefined, exitedAt)
+  return judge(
+    scenario,
+    { run, fake },
+    served,
+    sigint ? cancel.sentAt : undefined,
+    exitedAt,
+    peakRssKb
+  )
+}
+
+/** A port on which nothing listens: taken from the system, then let go. */
+async function closedPort(): Promise<number> {
+  const server = createServer()
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  await new Promise<void>(resolve => server.close(() => resolve()))
+  return port
+}
+
+/**
+ * A live process's peak RSS so far (VmHWM in /proc/PID/status), in KiB; undefined where there is no
+ * /proc, or once the process is gone. Sampled until the exit, it is the peak give or take the last
+ * few milliseconds.
+ */
+function vmHwmKb(pid: number): number | undefined {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match ? Number(match[1]) : undefined
+  } catch {
+    return undefined
+  }
 }
 
 function judge(
@@ -1109,7 +1404,8 @@ function judge(
   seen: Seen,
   served: Entry[],
   sigintAt: number | undefined,
-  exitedAt: number
+  exitedAt: number,
+  peakRssKb?: number
 ): ScenarioResult {
   const { run } = seen
   const { expected } = scenario
@@ -1125,12 +1421,24 @@ function judge(
   }
   const falseGreen = expected !== 'success' && (run.code === 0 || conclusion === 'success')
   if (falseGreen) problems.push('FALSE GREEN')
-  const leaks = leaksOf(run)
-  if (leaks.length) problems.push(`token printed in ${leaks.join(', ')}`)
+  // A signature is as good as the keys for a while: none may show, in either case.
+  const signatures = seen.fake.requests.flatMap(r => signatureOf(r) ?? [])
+  const leaks = leaksOf(run, [...new Set([...signatures, ...signatures.map(s => s.toUpperCase())])])
+  if (leaks.length) problems.push(`credential printed in ${leaks.join(', ')}`)
 
   // However it ends, no step may run past its timeout by more than the bound.
   if (run.durationMs > timeoutMs + OVERSHOOT_BOUND_MS) {
     problems.push(`ran ${run.durationMs} ms with timeout ${timeoutMs} ms`)
+  }
+  if (scenario.withinMs !== undefined && run.durationMs > scenario.withinMs) {
+    problems.push(`ran ${run.durationMs} ms, more than ${scenario.withinMs} ms`)
+  }
+  if (
+    scenario.peakRssBoundMb !== undefined &&
+    peakRssKb !== undefined &&
+    peakRssKb > scenario.peakRssBoundMb * 1024
+  ) {
+    problems.push(`peak RSS ${Math.round(peakRssKb / 1024)} MB, over ${scenario.peakRssBoundMb} MB`)
   }
   const overshootMs = conclusion === 'timed_out' ? run.durationMs - timeoutMs : undefined
   if (overshootMs !== undefined && overshootMs < -100) {
@@ -1158,8 +1466,9 @@ function judge(
       problems.push(`build-id ${named ?? '(none)'}, expected ${scenario.runId}`)
   }
 
-  // Each fault that must be retried gets its warning; one answer may be cut off at the timeout.
-  if (!scenario.sigint) {
+  // Each fault that must be retried gets its warning; one answer may be cut off at the timeout. A wrong
+  // endpoint's failures are not the fake's to serve: its scenario counts them.
+  if (!scenario.sigint && !scenario.endpoint) {
     const retried = served.filter(e => e.retried !== false).length
     const warned = annotations(run, 'warning').filter(w =>
       w.includes('Status request failed')
@@ -1183,6 +1492,8 @@ function judge(
     overshootMs,
     sigintToExitMs,
     matched,
+    peakRssKb,
+    errorDelivered: expected === 'success' ? undefined : errors.length > 0,
     problems,
     pass: problems.length === 0
   }
@@ -1220,6 +1531,11 @@ export interface Totals {
   echoesMasked: number
   worstOvershootMs: number | undefined
   worstSigintToExitMs: number | undefined
+  /** The highest peak RSS measured (hostile-body scenarios), in KiB. */
+  worstPeakRssKb: number | undefined
+  /** Runs that must fail, and those of them whose `::error` line reached the log. */
+  errorsExpected: number
+  errorsDelivered: number
 }
 
 const worst = (values: (number | undefined)[]): number | undefined => {
@@ -1237,7 +1553,10 @@ export function totalsOf(results: ScenarioResult[]): Totals {
     secretsSeen: results.filter(r => r.leaks.length > 0).length,
     echoesMasked: results.filter(r => r.echoMasked).length,
     worstOvershootMs: worst(results.map(r => r.overshootMs)),
-    worstSigintToExitMs: worst(results.map(r => r.sigintToExitMs))
+    worstSigintToExitMs: worst(results.map(r => r.sigintToExitMs)),
+    worstPeakRssKb: worst(results.map(r => r.peakRssKb)),
+    errorsExpected: results.filter(r => r.errorDelivered !== undefined).length,
+    errorsDelivered: results.filter(r => r.errorDelivered === true).length
   }
 }
 
