@@ -29,7 +29,7 @@ export function quote(value: string): string {
  * percent-encoded), else null: a link from the server goes where users click or paste.
  */
 export function webUrl(url: string | null | undefined): string | null {
-  if (!url || !/^https?:\/\/\S+$/i.test(url)) return null
+  if (!url || !/^https?:\/\/[^\p{C}]+$/iu.test(url)) return null
   try {
     return new URL(url).href
   } catch {

@@ -1155,8 +1155,7 @@ describe('summaryHtml with hostile server text', () => {
       ' javascript:alert(1)',
       'data:text/html,<script>alert(1)</script>',
       '//evil.example.com',
-      'https://x.example/a\nb',
-      'https://x.example/a b'
+      'https://x.example/a\nb'
     ]) {
       const out = summaryHtml({ ...successRun(), detailUrl }, SUCCESS, 'p1')
       expect(out).not.toContain('<a ')
@@ -1164,6 +1163,11 @@ describe('summaryHtml with hostile server text', () => {
       expect(out).not.toContain('Open in CodeArts')
       expect(out).toContain('pipeline_test')
     }
+  })
+
+  it('links a detail URL with a space as a browser reads it, percent-encoded', () => {
+    const out = summaryHtml({ ...successRun(), detailUrl: 'https://x.example/a b' }, SUCCESS, 'p1')
+    expect(out).toContain('href="https://x.example/a%20b"')
   })
 
   it('links no URL too long for a browser, and cuts nothing short for it', () => {
