@@ -10,12 +10,10 @@ import { pipelineApi } from './codearts/pipeline-api.js'
 import { createTransport, type Transport } from './codearts/transport.js'
 import { describeCredentials, secretValues, type Credentials } from './credentials.js'
 import type { FlowContext } from './flows/context.js'
-import { report } from './flows/report.js'
+import { conclude, type StartedRun } from './flows/conclude.js'
 import { findRunOfCommit } from './flows/find-commit.js'
-import { fetchLogs } from './flows/logs.js'
-import { startRun, type Started } from './flows/start.js'
-import { watchRun, type Outcome } from './flows/watch.js'
-import { builtSource, commitMismatch } from './provenance.js'
+import { startRun } from './flows/start.js'
+import { watchRun } from './flows/watch.js'
 import { InputError, readSettings, type Settings } from './input-helper.js'
 import { defuseCommands } from './quote.js'
 import { bestEffort, messageOf, type StepIO } from './step-io.js'
@@ -104,38 +102,10 @@ async function fail(message: string): Promise<void> {
   await bestEffort(io, 'set the outputs', () => core.setOutput('conclusion', 'error'))
 }
 
-type StartedRun = Extract<Started, { sent: unknown }>
-
-async function finish(
-  context: FlowContext,
-  outcome: Outcome,
-  { started, timeLeftMs = 0 }: { started?: StartedRun; timeLeftMs?: number } = {}
-): Promise<void> {
-  const { settings } = context
-  const { verdict, runId, worthSummary } = outcome
-  let { run } = outcome
-  // Why it failed, from the failed steps' logs: only for a run that ended, within what the timeout left.
-  const logs =
-    run?.phase === 'completed' && verdict.conclusion === 'failure'
-      ? await fetchLogs(context, run, settings.logLines, timeLeftMs)
-      : []
-  // The v5 detail does not say what variables a run was given: show what this step sent.
-  const sent = started?.sent.parameters ?? []
-  if (run && run.parameters.length === 0 && sent.length > 0) run = { ...run, parameters: sent }
-  const built = builtSource(run, settings.workflow)
-  const mismatch = commitMismatch(started?.choice, built, settings.workflow)
-  if (mismatch) core.warning(mismatch, { title: 'Not the workflow’s commit' })
+/** The verdict out; the exit code 0 only for success. */
+async function finish(...args: Parameters<typeof conclude>): Promise<void> {
+  const verdict = await conclude(...args)
   if (verdict.message === undefined) process.exitCode = 0
-  const summary = settings.summary && worthSummary
-  await report(io, {
-    run,
-    verdict,
-    pipelineId: settings.pipelineId,
-    runId,
-    summary,
-    commit: built?.commit ?? undefined,
-    logs
-  })
 }
 
 /** Said when the step could not end in time after a cancel; index.ts exits right after. */

@@ -25,13 +25,15 @@ export function quote(value: string): string {
 }
 
 /**
- * `url` as a plain web link (normalised as a browser would read it, so `$(...)` and quotes come out
- * percent-encoded), else null: a link from the server goes where users click or paste.
+ * `url` as a plain web link, else null: a link from the server goes where users click or paste, and
+ * into scripts. Normalised as a browser reads it (spaces, quotes and `<>` percent-encoded), and the
+ * characters a shell would act on inside double quotes (`$`, backtick, parentheses) encoded too.
  */
 export function webUrl(url: string | null | undefined): string | null {
   if (!url || !/^https?:\/\/[^\p{C}]+$/iu.test(url)) return null
   try {
-    return new URL(url).href
+    const href = new URL(url).href
+    return href.replace(/[$`()']/g, c => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
   } catch {
     return null
   }

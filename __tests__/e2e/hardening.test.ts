@@ -783,12 +783,12 @@ describe('clearer words', () => {
     const run = await runAction(v3Inputs(fake.url))
     expect(run.code).toBe(0)
     expect(run.outputs['detail-url']).toBe(
-      'https://devcloud.example.com/pipeline/detail/pipe-1/b-7/%22$(id)%22%3Cx%3E%60y%60'
+      'https://devcloud.example.com/pipeline/detail/pipe-1/b-7/%22%24%28id%29%22%3Cx%3E%60y%60'
     )
     // A space never comes out raw either.
     const spaced = await serve([status('https://devcloud.example.com/pipeline/detail/a b')])
     const second = await runAction(v3Inputs(spaced.url))
     expect(second.code).toBe(0)
-    expect(second.outputs['detail-url'] ?? '').not.toContain(' ')
+    expect(second.outputs['detail-url']).toBe('https://devcloud.example.com/pipeline/detail/a%20b')
   })
 })

@@ -156,6 +156,22 @@ describe('startRun', () => {
     expect(result.verdict.message).toContain('Run 45 was left running (stop-on-cancel is false).')
   })
 
+  test('cancelled while the v5 definition is read: nothing started, at once', async () => {
+    const step = fakeStep()
+    const fake = fakeApi({ start: started('42') })
+    const api = { ...fake.api, sources: () => never<never>() }
+    const cancel = new AbortController()
+    const pending = startRun(contextFor(step.io, api, starting(), cancel.signal))
+    await settle()
+    cancel.abort('SIGINT')
+    const began = Date.now()
+    const result = (await pending) as Extract<Started, { verdict: unknown }>
+    expect(Date.now() - began).toBeLessThan(1_000)
+    expect(result.verdict.conclusion).toBe('cancelled')
+    expect(result.verdict.message).toContain('no run was started')
+    expect(fake.startCalls).toEqual([])
+  })
+
   test('cancelled before the start request went out: not started, at once, without the grace', async () => {
     const step = fakeStep()
     const fake = fakeApi({ start: () => never<StartResult>() })

@@ -398,12 +398,19 @@ describe('decide: the watched run is named even when no answer was about it', ()
 })
 
 describe('outputsOf: detail-url is a web link or nothing', () => {
-  it.each(['javascript:alert(1)', 'https://x.example/$(rm -rf ~) y', 'ftp://x.example/r'])(
+  it.each(['javascript:alert(1)', 'ftp://x.example/r', 'https://x.example/a\nb'])(
     'leaves out a detail-url that is not a plain web link: %s',
     url => {
       expect(outputsOf(run({ detailUrl: url }), 'success')['detail-url']).toBeUndefined()
     }
   )
+
+  it('gives a link with shell syntax in it only percent-encoded, inert in a script', () => {
+    const url = outputsOf(run({ detailUrl: 'https://x.example/$(rm -rf ~) `id` y' }), 'success')[
+      'detail-url'
+    ]
+    expect(url).toBe('https://x.example/%24%28rm%20-rf%20~%29%20%60id%60%20y')
+  })
 
   it('keeps a plain https link', () => {
     expect(outputsOf(run(), 'success')['detail-url']).toBe('https://example.com/run/42')

@@ -1183,7 +1183,7 @@ describe('summaryHtml with hostile server text', () => {
       SUCCESS,
       'p1'
     )
-    expect(out).toContain('href="https://x.example.com/%22onmouseover=%22alert(1)&apos;x&apos;"')
+    expect(out).toContain('href="https://x.example.com/%22onmouseover=%22alert%281%29%27x%27"')
   })
 })
 

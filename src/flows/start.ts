@@ -34,14 +34,17 @@ async function buildChoice(context: FlowContext): Promise<BuildChoice | undefine
   const readSources = api.sources
   if (!readSources) return undefined
   const requestMs = Math.max(requestTimeoutMs(settings.pollIntervalMs), START_MIN_MS)
-  let read = await readSources(requestMs)
+  // A cancel ends the read at once (ABORTED): the caller sees the signal and starts nothing.
+  const readOnce = () => unlessAborted(readSources(requestMs), context.cancel)
+  let read = await readOnce()
   // A read changes nothing: a passing fault (a 503, a reset) is worth two more tries.
   for (let retry = 1; retry <= DEFINITION_RETRIES; retry++) {
-    if (read.kind === 'ok' || read.answer?.kind !== 'transient' || context.cancel.aborted) break
+    if (read === ABORTED || read.kind === 'ok' || read.answer?.kind !== 'transient') break
     io.warning(`Could not read the pipeline's definition (${read.answer.reason}); trying again.`)
-    await new Promise(resolve => setTimeout(resolve, retry * 1_000))
-    read = await readSources(requestMs)
+    const pause = new Promise(resolve => setTimeout(resolve, retry * 1_000))
+    read = (await unlessAborted(pause, context.cancel)) === ABORTED ? ABORTED : await readOnce()
   }
+  if (read === ABORTED) return undefined
   if (read.kind === 'failed') {
     const why = read.answer?.reason ?? 'the answer named no sources'
     return {
@@ -65,6 +68,14 @@ export async function startRun(context: FlowContext): Promise<Started> {
   const parameters = settings.start?.parameters ?? []
   const pipeline = `pipeline ${settings.pipelineId}`
   const choice = await buildChoice(context)
+  if (cancel.aborted) {
+    return {
+      verdict: {
+        conclusion: 'cancelled',
+        message: `The workflow was cancelled before a run of ${pipeline} was started: no run was started.`
+      }
+    }
+  }
   if (choice?.kind === 'problem') {
     return {
       verdict: {
