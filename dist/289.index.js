@@ -1,15 +1,14 @@
-"use strict";
-exports.id = 289;
-exports.ids = [289];
-exports.modules = {
+export const id = 289;
+export const ids = [289];
+export const modules = {
 
-/***/ 289:
+/***/ 5289:
 /***/ ((__unused_webpack_module, __webpack_exports__, __webpack_require__) => {
 
 /* harmony export */ __webpack_require__.d(__webpack_exports__, {
 /* harmony export */   signRequest: () => (/* binding */ signRequest)
 /* harmony export */ });
-/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(598);
+/* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0__ = __webpack_require__(7598);
 /* harmony import */ var node_crypto__WEBPACK_IMPORTED_MODULE_0___default = /*#__PURE__*/__webpack_require__.n(node_crypto__WEBPACK_IMPORTED_MODULE_0__);
 // Huawei Cloud API Gateway request signing ("SDK-HMAC-SHA256"), byte for byte as the official SDK's
 // AKSKSigner computes it, so that a request signed here is accepted wherever the SDK's would be.
@@ -119,4 +118,3 @@ function sha256(text) {
 /***/ })
 
 };
-;
