@@ -356,6 +356,18 @@ describe('noAnswer', () => {
     })
   })
 
+  it('points at the proxy settings when it is the proxy that cannot be reached', () => {
+    const error = new TransportError(
+      'could not reach the proxy: connect ECONNREFUSED 127.0.0.1:3128',
+      'ECONNREFUSED'
+    )
+    expect(noAnswer(error)).toMatchObject({
+      kind: 'transient',
+      notSent: true,
+      misconfigured: expect.stringContaining('check https_proxy')
+    })
+  })
+
   it('gives no such hint for a busy endpoint (a reset, a time-out)', () => {
     expect(noAnswer(new TransportError('ECONNRESET: x', 'ECONNRESET'))).not.toHaveProperty(
       'misconfigured'

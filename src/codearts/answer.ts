@@ -224,7 +224,12 @@ export function noAnswer(error: unknown, what = ''): FailedAnswer {
       reason: `${reason}: the TLS certificate is not trusted; check the endpoint (or iam-endpoint) input, or give the runner its CA with NODE_EXTRA_CA_CERTS`
     }
   }
-  const misconfigured = typeof code === 'string' ? MISCONFIGURED[code] : undefined
+  // Through a proxy, it is the proxy that cannot be reached (transport.ts words it so).
+  const misconfigured = message.startsWith('could not reach the proxy')
+    ? 'the proxy cannot be reached: check https_proxy (or http_proxy) and no_proxy'
+    : typeof code === 'string' && Object.hasOwn(MISCONFIGURED, code)
+      ? MISCONFIGURED[code]
+      : undefined
   // Failed before a connection was made: the request surely did not reach the API.
   if (typeof code === 'string' && UNCONNECTED.has(code)) {
     return { kind: 'transient', reason, notSent: true, ...(misconfigured && { misconfigured }) }

@@ -44,7 +44,6 @@ export const MAX_BODY_BYTES = 8 * 1024 * 1024
 /** What the tunnel agent (the `tunnel` package, through http-client) keeps of the proxy. */
 interface TunnelAgent extends http.Agent {
   proxyOptions?: { host?: string; lookup?: LookupFunction }
-  sockets: never
 }
 
 /**
