@@ -34,3 +34,16 @@ export function orTimeout<T>(promise: Promise<T>, ms: number): Promise<T | undef
   })
   return Promise.race([promise, late]).finally(() => clearTimeout(timer))
 }
+
+/** Resolves after `ms`, or at once when `signal` aborts (the caller checks which). */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise(resolve => {
+    const timer = setTimeout(done, ms)
+    function done(): void {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
+}

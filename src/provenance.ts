@@ -5,6 +5,16 @@ import { describeRef } from './git-ref.js'
 import type { BuiltSource, Run } from './model.js'
 import { isWorkflowRepository, type Workflow } from './workflow.js'
 
+/**
+ * Whether `listed` (a full SHA or an abbreviation of at least 7 hex digits, as the API gives it) and
+ * `wanted` (lower-case) name the same commit.
+ */
+export function sameCommit(listed: string | null, wanted: string): boolean {
+  const sha = listed?.toLowerCase() ?? ''
+  if (!/^[0-9a-f]{7,40}$/.test(sha)) return false
+  return sha.startsWith(wanted) || wanted.startsWith(sha)
+}
+
 /** The run's source that is this repository, else its only source. */
 export function builtSource(run: Run | null, workflow: Workflow): BuiltSource | undefined {
   const sources = run?.sources ?? []
@@ -32,7 +42,7 @@ export function commitMismatch(
 ): string | undefined {
   if (choice?.kind !== 'ref' || !choice.own || !built?.commit || !workflow.commit) return undefined
   const wanted = workflow.commit.toLowerCase()
-  if (built.commit.startsWith(wanted) || wanted.startsWith(built.commit)) return undefined
+  if (sameCommit(built.commit, wanted)) return undefined
   return (
     `CodeArts built commit ${built.commit.slice(0, 12)} of ${describeRef(choice.ref)}, not this ` +
     `workflow's commit ${wanted.slice(0, 12)}: the ${choice.ref.kind} moved on since the workflow started.`

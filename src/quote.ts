@@ -10,18 +10,26 @@ export function clip(text: string, max: number): string {
 }
 
 /**
- * One line of server text, short enough for a log line or annotation. One line means it can never start
- * a workflow command (`::...`) of its own; control characters could rewrite the line, and invisible
- * format characters (bidi overrides, zero-width spaces) could make it read as something else.
+ * Invisible characters that could make a text read as another: format characters (bidi overrides and
+ * isolates, zero-width spaces and joiners, soft hyphens, tag characters) and the Hangul fillers.
  */
-export function quote(value: string): string {
-  return clip(
-    value
-      .replace(/\p{Cf}/gu, '')
-      .replace(/[\s\p{Cc}]+/gu, ' ')
-      .trim(),
-    MAX_QUOTED
-  )
+export const INVISIBLE = /[\p{Cf}\u115F\u1160\u3164\uFFA0]/gu
+
+/**
+ * Server text on one line: invisible characters out, any run of spaces, tabs, newlines or control
+ * characters one space. One line means it can never start a workflow command (`::...`) of its own;
+ * control characters could rewrite the line, and invisible ones make it read as something else.
+ */
+export function oneLine(value: string): string {
+  return value
+    .replace(INVISIBLE, '')
+    .replace(/[\s\p{Cc}]+/gu, ' ')
+    .trim()
+}
+
+/** One line of server text, cut to `max` characters: short enough for a log line or annotation. */
+export function quote(value: string, max = MAX_QUOTED): string {
+  return clip(oneLine(value), max)
 }
 
 /**

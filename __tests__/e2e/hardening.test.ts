@@ -4,10 +4,8 @@
 // that deserve a clearer word. Some cases measure the child (peak RSS, log bytes), or read its log
 // slowly, so they spawn it here rather than through run-action.ts.
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, rmSync } from 'node:fs'
 import { createServer, type AddressInfo } from 'node:net'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import {
   logScript,
   startFakeCodeArts,
@@ -25,6 +23,7 @@ import {
   annotations,
   expectNoSecret,
   parseOutputFile,
+  stepEnvironment,
   type ActionRun
 } from '../support/run-action.js'
 
@@ -77,21 +76,7 @@ async function launch(
   inputs: Record<string, string>,
   options: LaunchOptions = {}
 ): Promise<Launched> {
-  const dir = mkdtempSync(join(tmpdir(), 'codearts-hardening-'))
-  const outputFile = join(dir, 'output')
-  const summaryFile = join(dir, 'summary')
-  writeFileSync(outputFile, '')
-  writeFileSync(summaryFile, '')
-  // A clean environment, as run-action.ts gives it.
-  const env: Record<string, string> = {
-    PATH: process.env.PATH ?? '',
-    GITHUB_OUTPUT: outputFile,
-    GITHUB_STEP_SUMMARY: summaryFile,
-    RUNNER_DEBUG: '1'
-  }
-  for (const [name, value] of Object.entries(inputs)) {
-    env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
-  }
+  const { dir, outputFile, summaryFile, env } = stepEnvironment(inputs)
   const viaTime = options.measureRss === true && existsSync(TIME)
   const [command, args] = viaTime
     ? [TIME, ['-f', `${RSS_MARK}%M`, process.execPath, ACTION_PATH]]

@@ -42,26 +42,37 @@ export function parseOutputFile(text: string): Record<string, string> {
   return outputs
 }
 
-export async function runAction(
+/**
+ * What the runner gives a step: empty output and summary files, and a clean environment (nothing from
+ * the test runner, such as proxies or a real region, leaks in) with the inputs as INPUT_* variables.
+ */
+export function stepEnvironment(
   inputs: Record<string, string>,
-  options: RunOptions = {}
-): Promise<ActionRun> {
+  extra: Record<string, string> = {}
+): { dir: string; outputFile: string; summaryFile: string; env: Record<string, string> } {
   const dir = mkdtempSync(join(tmpdir(), 'codearts-action-'))
   const outputFile = join(dir, 'output')
   const summaryFile = join(dir, 'summary')
   writeFileSync(outputFile, '')
   writeFileSync(summaryFile, '')
-  // A clean environment: nothing from the test runner (proxies, a real region) leaks in.
   const env: Record<string, string> = {
     PATH: process.env.PATH ?? '',
     GITHUB_OUTPUT: outputFile,
     GITHUB_STEP_SUMMARY: summaryFile,
     RUNNER_DEBUG: '1',
-    ...options.env
+    ...extra
   }
   for (const [name, value] of Object.entries(inputs)) {
     env[`INPUT_${name.replace(/ /g, '_').toUpperCase()}`] = value
   }
+  return { dir, outputFile, summaryFile, env }
+}
+
+export async function runAction(
+  inputs: Record<string, string>,
+  options: RunOptions = {}
+): Promise<ActionRun> {
+  const { dir, outputFile, summaryFile, env } = stepEnvironment(inputs, options.env)
   const started = Date.now()
   const child = spawn(process.execPath, [ACTION_PATH], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   if (child.pid !== undefined) options.onSpawn?.(child.pid)

@@ -1,12 +1,13 @@
 // Watching the run a push triggered (v5): find the run built from the workflow's commit among the newest
 // runs, waiting for it to appear, and never taking a run of another commit.
-import { ABORTED, unlessAborted } from '../abortable.js'
+import { ABORTED, pause, unlessAborted } from '../abortable.js'
 import type { ListedRun } from '../codearts/v5-sources.js'
 import { formatDuration } from '../duration.js'
 import { ID_PATTERN } from '../ids.js'
 import { requestTimeoutMs } from '../poller.js'
 import { quote } from '../quote.js'
 import type { Verdict } from '../result.js'
+import { sameCommit } from '../provenance.js'
 import type { FlowContext } from './context.js'
 
 // Runs looked through on each poll, newest first: a pipeline busy enough to start more runs than this
@@ -15,25 +16,6 @@ const PAGE_SIZE = 20
 const PAGES = 3
 
 export type Found = { runId: string } | { verdict: Verdict }
-
-/** Whether `listed` (a full SHA, or an abbreviation) and `wanted` name the same commit. */
-export function sameCommit(listed: string | null, wanted: string): boolean {
-  const sha = listed?.toLowerCase() ?? ''
-  if (!/^[0-9a-f]{7,40}$/.test(sha)) return false
-  return sha.startsWith(wanted) || wanted.startsWith(sha)
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise(resolve => {
-    const timer = setTimeout(done, ms)
-    function done(): void {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, { once: true })
-  })
-}
 
 /** The newest run of `commit` among the first pages of runs, or why the look failed. */
 async function look(
@@ -96,7 +78,7 @@ export async function findRunOfCommit(context: FlowContext, commit: string): Pro
     }
     const left = deadline - Date.now()
     if (left <= 0) break
-    await sleep(Math.min(settings.pollIntervalMs, left), cancel)
+    await pause(Math.min(settings.pollIntervalMs, left), cancel)
     if (Date.now() >= deadline) break
   }
   if (cancel.aborted) {

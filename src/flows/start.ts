@@ -1,5 +1,5 @@
 // Starting a run: sent once, whatever becomes of it; its id as an output the moment it is known.
-import { ABORTED, orTimeout, unlessAborted } from '../abortable.js'
+import { ABORTED, orTimeout, pause, unlessAborted } from '../abortable.js'
 import { chooseBuild, type BuildChoice } from '../build-choice.js'
 import type { StartRequest } from '../codearts/pipeline-api.js'
 import { describeRef } from '../git-ref.js'
@@ -41,8 +41,8 @@ async function buildChoice(context: FlowContext): Promise<BuildChoice | undefine
   for (let retry = 1; retry <= DEFINITION_RETRIES; retry++) {
     if (read === ABORTED || read.kind === 'ok' || read.answer?.kind !== 'transient') break
     io.warning(`Could not read the pipeline's definition (${read.answer.reason}); trying again.`)
-    const pause = new Promise(resolve => setTimeout(resolve, retry * 1_000))
-    read = (await unlessAborted(pause, context.cancel)) === ABORTED ? ABORTED : await readOnce()
+    await pause(retry * 1_000, context.cancel)
+    read = context.cancel.aborted ? ABORTED : await readOnce()
   }
   if (read === ABORTED) return undefined
   if (read.kind === 'failed') {

@@ -1,13 +1,14 @@
 // What the run did not do: what was cancelled (as a consequence, when something failed) and what never
+import { quote } from '../quote.js'
 // began.
 import type { Run, Stage, Task } from '../model.js'
 import { escapeText } from './html.js'
 import { isFailure, itemState, notReached } from './state.js'
-import { NAME_CHARS, line, named } from './text.js'
+import { NAME_CHARS, named } from './text.js'
 
 /** `Stage › Job`, as plain text. */
 function itemPath(stage: Stage, item: Task): string {
-  return `${line(stage.name, NAME_CHARS)} › ${line(item.name, NAME_CHARS)}`
+  return `${quote(stage.name, NAME_CHARS)} › ${quote(item.name, NAME_CHARS)}`
 }
 
 /** Cancelled items: each cancelled job or gate, or the stage when nothing in it says so. */
@@ -17,7 +18,7 @@ function stoppedOf(run: Run): string[] {
     const items = [...stage.tasks, ...stage.gates]
     const blamed = items.some(t => aborted(t) || isFailure(t))
     return aborted(stage) && !blamed
-      ? [line(stage.name, NAME_CHARS)]
+      ? [quote(stage.name, NAME_CHARS)]
       : items.filter(aborted).map(t => itemPath(stage, t))
   })
 }
@@ -26,7 +27,7 @@ function stoppedOf(run: Run): string[] {
 function notReachedOf(run: Run): string[] {
   return run.stages.flatMap(stage =>
     notReached(stage)
-      ? [line(stage.name, NAME_CHARS)]
+      ? [quote(stage.name, NAME_CHARS)]
       : stage.tasks.filter(notReached).map(job => itemPath(stage, job))
   )
 }

@@ -1,6 +1,6 @@
 // Server text as HTML: escaped so that nothing the API sends becomes markup, and links only to the web.
-import { clip, webUrl } from '../quote.js'
-import { INVISIBLE, NAME_CHARS, line } from './text.js'
+import { clip, INVISIBLE, quote, webUrl } from '../quote.js'
+import { NAME_CHARS } from './text.js'
 
 const MAX_CELL_CHARS = 2000
 // Longer links are not links: no browser or server takes them, and they would crowd out the rest.
@@ -31,7 +31,7 @@ export function escapeHtml(value: string): string {
 
 /** A name on one line, as HTML. */
 export function nameHtml(value: string, max = NAME_CHARS): string {
-  return escapeText(line(value, max))
+  return escapeText(quote(value, max))
 }
 
 /** Lines as a <pre>, on one line of the summary (a line break is <br>, so no blank line can occur). */

@@ -1,6 +1,6 @@
 // Where a stage, job, step or gate stands, read from either API's words.
+import { quote } from '../quote.js'
 import type { Task } from '../model.js'
-import { line } from './text.js'
 
 /** Where a stage or task stands, whichever API's words said so. */
 export type ItemState =
@@ -95,5 +95,5 @@ export function isFailure(item: Task): boolean {
 
 /** The item's status and outcome as the server wrote them, each on one line. */
 export function statusWords(item: Pick<Task, 'status' | 'outcome'>): string[] {
-  return [item.status, item.outcome].filter(w => w !== null).map(w => line(w, 40))
+  return [item.status, item.outcome].filter(w => w !== null).map(w => quote(w, 40))
 }

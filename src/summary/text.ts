@@ -1,7 +1,7 @@
 // Server text made plain: on one line, cut to a length, its invisible characters and terminal escapes
 // out; and the small words the summary is written in (`2 jobs`, `a, b and c`).
 import { formatDuration } from '../duration.js'
-import { clip } from '../quote.js'
+import { INVISIBLE, oneLine } from '../quote.js'
 
 /** Names in the table and lists. */
 export const NAME_CHARS = 60
@@ -13,27 +13,9 @@ const MAX_PRE_LINE_CHARS = 300
 // Names in the "stopped" and "not reached" sentence.
 const MAX_NAMED = 6
 
-/**
- * Invisible characters that could make a text read as another: format characters (bidi overrides and
- * isolates, zero-width spaces and joiners, soft hyphens, tag characters) and the Hangul fillers.
- */
-export const INVISIBLE = /[\p{Cf}\u115F\u1160\u3164\uFFA0]/gu
 // ANSI escape sequences (colours, cursor moves) in logs.
 // eslint-disable-next-line no-control-regex -- they are control characters, and what it removes
 const ANSI = /\u001B(?:\[[0-?]*[ -/]*[@-~]|\][^\u0007\u001B]*(?:\u0007|\u001B\\)?|[@-Z\\-_])/g
-
-/** Server text on one line: invisible characters out, any run of spaces, tabs or newlines one space. */
-function oneLine(value: string): string {
-  return value
-    .replace(INVISIBLE, '')
-    .replace(/[\s\p{Cc}]+/gu, ' ')
-    .trim()
-}
-
-/** Server text on one line, without invisible characters, cut to `max` characters. */
-export function line(value: string, max: number): string {
-  return clip(oneLine(value), max)
-}
 
 /**
  * `text` cut in its middle, so that its start and its end (an exit code, say) both stay; at a space

@@ -1,9 +1,9 @@
 // The timeline: a Mermaid gantt of stages (sections) and their jobs (bars), in a Markdown fence.
 // Every server text in it is cut down to a safe set of characters, so none becomes chart syntax.
-import { clip } from '../quote.js'
+import { clip, INVISIBLE } from '../quote.js'
 import type { Run, Task } from '../model.js'
 import { STATE_ICON, itemState, type ItemState } from './state.js'
-import { INVISIBLE } from './text.js'
+
 import { clockMs } from './times.js'
 
 /** Bars in the timeline; more would be unreadable. */

@@ -1,4 +1,4 @@
-import { sameCommit } from '../../src/flows/find-commit.js'
+import { sameCommit } from '../../src/provenance.js'
 
 const FULL = '0123456789abcdef0123456789abcdef01234567'
 const OTHER = 'fedcba9876543210fedcba9876543210fedcba98'
